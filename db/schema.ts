@@ -1,0 +1,130 @@
+import { sql } from 'drizzle-orm'
+import {
+  boolean,
+  char,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core'
+
+const timestamps = {
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+}
+
+export const institutions = pgTable(
+  'institutions',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    externalId: text('external_id').notNull(),
+    ror: text('ror'),
+    name: text('name').notNull(),
+    countryCode: char('country_code', { length: 2 }),
+    ...timestamps,
+  },
+  (table) => [
+    uniqueIndex('institutions_external_id_key').on(table.externalId),
+    index('institutions_ror_idx').on(table.ror),
+  ],
+)
+
+/** An author record: public, importable, claimable by one account. */
+export const researchers = pgTable(
+  'researchers',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    externalId: text('external_id').notNull(),
+    orcid: text('orcid'),
+    name: text('name').notNull(),
+    externalIds: jsonb('external_ids').$type<Record<string, string>>().notNull().default({}),
+    institutionId: integer('institution_id').references(() => institutions.id, { onDelete: 'set null' }),
+    /** Publication year the current institution was last seen in, so older works never move it back. */
+    institutionYear: smallint('institution_year'),
+    openToCollaborate: boolean('open_to_collaborate').notNull().default(false),
+    ...timestamps,
+  },
+  (table) => [
+    uniqueIndex('researchers_external_id_key').on(table.externalId),
+    // Real catalogues hold duplicate author records per ORCID, so ORCID is a lookup, not an identity.
+    index('researchers_orcid_idx').on(table.orcid),
+    index('researchers_name_trgm_idx').using('gin', sql`lower(${table.name}) gin_trgm_ops`),
+    index('researchers_institution_id_idx').on(table.institutionId),
+  ],
+)
+
+export const works = pgTable(
+  'works',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    externalId: text('external_id').notNull(),
+    doi: text('doi'),
+    title: text('title').notNull(),
+    abstract: text('abstract'),
+    year: smallint('year'),
+    type: text('type'),
+    venue: text('venue'),
+    externalIds: jsonb('external_ids').$type<Record<string, string>>().notNull().default({}),
+    /** Hash of everything imported for the work, so a re-import can tell unchanged from updated. */
+    contentHash: text('content_hash').notNull(),
+    ...timestamps,
+  },
+  (table) => [
+    uniqueIndex('works_external_id_key').on(table.externalId),
+    // Preprint and published versions can share a DOI in catalogues: a lookup, not an identity.
+    index('works_doi_idx').on(table.doi),
+    index('works_year_idx').on(table.year),
+  ],
+)
+
+export const authorships = pgTable(
+  'authorships',
+  {
+    workId: integer('work_id')
+      .notNull()
+      .references(() => works.id, { onDelete: 'cascade' }),
+    researcherId: integer('researcher_id')
+      .notNull()
+      .references(() => researchers.id, { onDelete: 'cascade' }),
+    position: smallint('position').notNull(),
+    institutionIds: integer('institution_ids').array().notNull().default(sql`'{}'::integer[]`),
+  },
+  (table) => [
+    primaryKey({ name: 'authorships_pkey', columns: [table.workId, table.researcherId] }),
+    index('authorships_researcher_id_idx').on(table.researcherId, table.workId),
+  ],
+)
+
+export const topics = pgTable(
+  'topics',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    externalId: text('external_id').notNull(),
+    name: text('name').notNull(),
+    ...timestamps,
+  },
+  (table) => [uniqueIndex('topics_external_id_key').on(table.externalId)],
+)
+
+export const workTopics = pgTable(
+  'work_topics',
+  {
+    workId: integer('work_id')
+      .notNull()
+      .references(() => works.id, { onDelete: 'cascade' }),
+    topicId: integer('topic_id')
+      .notNull()
+      .references(() => topics.id, { onDelete: 'cascade' }),
+    score: real('score').notNull(),
+  },
+  (table) => [
+    primaryKey({ name: 'work_topics_pkey', columns: [table.workId, table.topicId] }),
+    index('work_topics_topic_id_idx').on(table.topicId),
+  ],
+)

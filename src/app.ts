@@ -1,0 +1,70 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { Config } from './config/config.js'
+import { HealthRepository } from './health/repository.js'
+import { healthRoutes } from './health/routes.js'
+import { HealthService } from './health/service.js'
+import { type Clock, systemClock } from './infra/clock.js'
+import type { Database } from './infra/db/database.js'
+import { DomainEvents } from './infra/events.js'
+import { installErrorHandler } from './infra/http/error-handler.js'
+import { registerOpenApi } from './infra/http/openapi.js'
+import { IngestRepository } from './ingest/repository.js'
+import { IngestService } from './ingest/service.js'
+import { ResearchersRepository } from './researchers/repository.js'
+import { researchersRoutes } from './researchers/routes.js'
+import { ResearchersService } from './researchers/service.js'
+import { WorksRepository } from './works/repository.js'
+import { worksRoutes } from './works/routes.js'
+import { WorksService } from './works/service.js'
+
+export interface AppOptions {
+  config: Pick<Config, 'LOG_LEVEL' | 'BODY_LIMIT_BYTES'>
+  database: Database
+  clock?: Clock
+  logger?: FastifyServerOptions['logger']
+}
+
+export const APP_VERSION = '0.1.0'
+
+/** Builds services from what it is given; it opens nothing and listens on nothing. */
+export function createServices(database: Database, clock: Clock = systemClock) {
+  const events = new DomainEvents()
+  const ingest = new IngestService(new IngestRepository(database), events)
+  return {
+    clock,
+    events,
+    ingest,
+    health: new HealthService(new HealthRepository(database)),
+    researchers: new ResearchersService(new ResearchersRepository(database)),
+    works: new WorksService(new WorksRepository(database)),
+  }
+}
+export type Services = ReturnType<typeof createServices>
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? {
+      level: options.config.LOG_LEVEL,
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token'], censor: '[redacted]' },
+    },
+    bodyLimit: options.config.BODY_LIMIT_BYTES,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  const services = createServices(options.database, options.clock)
+  app.decorate('services', services)
+  installErrorHandler(app)
+  await registerOpenApi(app, APP_VERSION)
+
+  await app.register(healthRoutes, { health: services.health })
+  await app.register(researchersRoutes, { researchers: services.researchers })
+  await app.register(worksRoutes, { works: services.works, ingest: services.ingest })
+  return app
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services
+  }
+}

@@ -1,0 +1,55 @@
+import { type Static, Type } from 'typebox'
+import { Value } from 'typebox/value'
+
+export const ConfigSchema = Type.Object({
+  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], {
+    default: 'development',
+  }),
+  HOST: Type.String({ default: '127.0.0.1', minLength: 1 }),
+  PORT: Type.Integer({ default: 3000, minimum: 0, maximum: 65535 }),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
+    { default: 'info' },
+  ),
+  /** Unset: the embedded PGlite database under DATA_DIR. */
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  DATABASE_POOL_MAX: Type.Integer({ default: 10, minimum: 1, maximum: 200 }),
+  DATA_DIR: Type.String({ default: './data', minLength: 1 }),
+  MODELS_DIR: Type.String({ default: './models', minLength: 1 }),
+  /** Signs access tokens; a development fallback is used unless NODE_ENV=production. */
+  AUTH_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  BODY_LIMIT_BYTES: Type.Integer({ default: 8 * 1024 * 1024, minimum: 1024 }),
+})
+
+export type Config = Static<typeof ConfigSchema>
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+const DEVELOPMENT_AUTH_SECRET = 'development-only-secret-change-me-0123456789'
+
+/** The one place that reads process.env: everything else receives a Config. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config & { AUTH_SECRET: string } {
+  const known = Object.fromEntries(
+    Object.keys(ConfigSchema.properties)
+      .filter((key) => env[key] !== undefined && env[key] !== '')
+      .map((key) => [key, env[key]]),
+  )
+  const candidate = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, known))
+  if (!Value.Check(ConfigSchema, candidate)) {
+    // A union reports once per branch; one message per setting is enough.
+    const byPath = new Map<string, string>()
+    for (const error of Value.Errors(ConfigSchema, candidate)) {
+      const key = error.instancePath.replace(/^\//, '') || '(root)'
+      byPath.set(key, error.keyword === 'anyOf' ? 'is not one of the allowed values' : error.message)
+    }
+    const problems = [...byPath].map(([key, message]) => `${key} ${message}`).join('; ')
+    throw new ConfigError(`Invalid configuration: ${problems}`)
+  }
+  const config = candidate as Config
+  if (config.NODE_ENV === 'production' && !config.AUTH_SECRET) {
+    throw new ConfigError('AUTH_SECRET (at least 32 characters) must be set when NODE_ENV=production')
+  }
+  return { ...config, AUTH_SECRET: config.AUTH_SECRET ?? DEVELOPMENT_AUTH_SECRET }
+}

@@ -1,0 +1,87 @@
+import { mkdirSync } from 'node:fs'
+import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
+import { vector } from '@electric-sql/pglite/vector'
+import type { SQL } from 'drizzle-orm'
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
+import postgres from 'postgres'
+import * as schema from '../../../db/schema.js'
+import { migrationsFolder } from './paths.js'
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
+export type DatabaseKind = 'pglite' | 'postgres'
+
+export interface Database {
+  readonly kind: DatabaseKind
+  readonly db: Db
+  /** Raw SQL for what the query builder cannot say; rows come back as plain objects on both drivers. */
+  rows<T>(query: SQL): Promise<T[]>
+  migrate(): Promise<void>
+  close(): Promise<void>
+}
+
+export type DatabaseOptions =
+  | { kind: 'postgres'; url: string; poolMax?: number }
+  | { kind: 'pglite'; dataDir?: string; loadDataDir?: Blob | File }
+
+const pgliteExtensions = { vector, pg_trgm }
+// Any constant works; it only has to be the same in every process migrating one database.
+const MIGRATION_LOCK_KEY = 7_253_110_001
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.kind === 'postgres' ? openPostgres(options.url, options.poolMax ?? 10) : openPglite(options)
+}
+
+async function openPglite(options: { dataDir?: string; loadDataDir?: Blob | File }): Promise<Database> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true })
+  const client = await PGlite.create({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    extensions: pgliteExtensions,
+  })
+  const db = drizzlePglite(client, { schema }) as unknown as Db
+  return {
+    kind: 'pglite',
+    db,
+    async rows<T>(query: SQL) {
+      const result = (await db.execute(query)) as unknown as { rows: T[] }
+      return result.rows
+    },
+    async migrate() {
+      await migratePglite(db as never, { migrationsFolder })
+    },
+    async close() {
+      await client.close()
+    },
+  }
+}
+
+async function openPostgres(url: string, poolMax: number): Promise<Database> {
+  const client = postgres(url, { max: poolMax, onnotice: () => {} })
+  const db = drizzlePostgres(client, { schema }) as unknown as Db
+  return {
+    kind: 'postgres',
+    db,
+    async rows<T>(query: SQL) {
+      return [...((await db.execute(query)) as unknown as T[])]
+    },
+    async migrate() {
+      // Several processes may start at once; only one may run the migrator.
+      const lock = await client.reserve()
+      try {
+        await lock`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`
+        await migratePostgres(db as never, { migrationsFolder })
+      } finally {
+        await lock`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`
+        lock.release()
+      }
+    },
+    async close() {
+      await client.end({ timeout: 5 })
+    },
+  }
+}

@@ -1,0 +1,135 @@
+import { and, count, desc, eq, sql } from 'drizzle-orm'
+import { authorships, institutions, researchers, topics, works, workTopics } from '../../db/schema.js'
+import type { Database } from '../infra/db/database.js'
+
+/** Two people are close collaborators once they share this many works. */
+export const CLOSE_COLLABORATOR_MIN_JOINT_WORKS = 2
+
+export interface ResearcherRow {
+  id: number
+  externalId: string
+  name: string
+  orcid: string | null
+  openToCollaborate: boolean
+  institution: { id: number; name: string; ror: string | null; countryCode: string | null } | null
+}
+
+export interface ResearcherCounts {
+  works: number
+  topics: number
+  closeCollaborators: number
+}
+
+export class ResearchersRepository {
+  constructor(private readonly database: Database) {}
+
+  async findById(id: number): Promise<ResearcherRow | null> {
+    const [row] = await this.database.db
+      .select({
+        id: researchers.id,
+        externalId: researchers.externalId,
+        name: researchers.name,
+        orcid: researchers.orcid,
+        openToCollaborate: researchers.openToCollaborate,
+        institutionId: institutions.id,
+        institutionName: institutions.name,
+        institutionRor: institutions.ror,
+        institutionCountry: institutions.countryCode,
+      })
+      .from(researchers)
+      .leftJoin(institutions, eq(institutions.id, researchers.institutionId))
+      .where(eq(researchers.id, id))
+    if (!row) return null
+    return {
+      id: row.id,
+      externalId: row.externalId,
+      name: row.name,
+      orcid: row.orcid,
+      openToCollaborate: row.openToCollaborate,
+      institution:
+        row.institutionId === null
+          ? null
+          : {
+              id: row.institutionId,
+              name: row.institutionName!,
+              ror: row.institutionRor,
+              countryCode: row.institutionCountry,
+            },
+    }
+  }
+
+  async counts(id: number): Promise<ResearcherCounts> {
+    const [row] = await this.database.rows<ResearcherCounts>(sql`
+      select
+        (select count(*)::int from ${authorships} where researcher_id = ${id}) as works,
+        (select count(distinct wt.topic_id)::int
+           from ${authorships} a join ${workTopics} wt on wt.work_id = a.work_id
+          where a.researcher_id = ${id}) as topics,
+        (select count(*)::int from (
+            select other.researcher_id
+              from ${authorships} mine
+              join ${authorships} other on other.work_id = mine.work_id and other.researcher_id <> mine.researcher_id
+             where mine.researcher_id = ${id}
+             group by other.researcher_id
+            having count(*) >= ${CLOSE_COLLABORATOR_MIN_JOINT_WORKS}) close) as "closeCollaborators"`)
+    return row ?? { works: 0, topics: 0, closeCollaborators: 0 }
+  }
+
+  async topTopics(id: number, limit: number): Promise<{ id: number; name: string; works: number }[]> {
+    return this.database.db
+      .select({ id: topics.id, name: topics.name, works: count().mapWith(Number) })
+      .from(authorships)
+      .innerJoin(workTopics, eq(workTopics.workId, authorships.workId))
+      .innerJoin(topics, eq(topics.id, workTopics.topicId))
+      .where(eq(authorships.researcherId, id))
+      .groupBy(topics.id, topics.name)
+      .orderBy(desc(count()), topics.id)
+      .limit(limit)
+  }
+
+  async worksOf(id: number, limit: number, offset: number) {
+    const items = await this.database.db
+      .select({
+        id: works.id,
+        title: works.title,
+        year: works.year,
+        type: works.type,
+        venue: works.venue,
+        doi: works.doi,
+        position: authorships.position,
+      })
+      .from(authorships)
+      .innerJoin(works, eq(works.id, authorships.workId))
+      .where(eq(authorships.researcherId, id))
+      .orderBy(sql`${works.year} desc nulls last`, desc(works.id))
+      .limit(limit)
+      .offset(offset)
+    const [total] = await this.database.db
+      .select({ total: count().mapWith(Number) })
+      .from(authorships)
+      .where(eq(authorships.researcherId, id))
+    return { items, total: total?.total ?? 0 }
+  }
+
+  /** Substring match on the name, best trigram similarity first; the trigram index serves the LIKE. */
+  async searchByName(query: string, limit: number, offset: number) {
+    const needle = query.toLowerCase()
+    const pattern = `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    const matches = sql`lower(${researchers.name}) like ${pattern}`
+    const items = await this.database.db
+      .select({
+        id: researchers.id,
+        name: researchers.name,
+        orcid: researchers.orcid,
+        institutionName: institutions.name,
+      })
+      .from(researchers)
+      .leftJoin(institutions, eq(institutions.id, researchers.institutionId))
+      .where(and(matches))
+      .orderBy(sql`similarity(lower(${researchers.name}), ${needle}) desc`, researchers.id)
+      .limit(limit)
+      .offset(offset)
+    const [total] = await this.database.db.select({ total: count().mapWith(Number) }).from(researchers).where(matches)
+    return { items, total: total?.total ?? 0 }
+  }
+}

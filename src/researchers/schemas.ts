@@ -1,0 +1,48 @@
+import { Type } from 'typebox'
+import { PageInfo } from '../shared/schemas.js'
+
+export const InstitutionRef = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  ror: Type.Union([Type.String(), Type.Null()]),
+  countryCode: Type.Union([Type.String(), Type.Null()]),
+})
+
+export const ResearcherProfile = Type.Object({
+  id: Type.Integer(),
+  externalId: Type.String({ description: 'The id the record was imported under, e.g. an OpenAlex author id' }),
+  name: Type.String(),
+  orcid: Type.Union([Type.String(), Type.Null()]),
+  institution: Type.Union([InstitutionRef, Type.Null()]),
+  openToCollaborate: Type.Boolean(),
+  counts: Type.Object({
+    works: Type.Integer(),
+    topics: Type.Integer(),
+    closeCollaborators: Type.Integer({ description: 'Co-authors with at least two joint works' }),
+  }),
+  topTopics: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), works: Type.Integer() })),
+})
+
+export const ResearcherWork = Type.Object({
+  id: Type.Integer(),
+  title: Type.String(),
+  year: Type.Union([Type.Integer(), Type.Null()]),
+  type: Type.Union([Type.String(), Type.Null()]),
+  venue: Type.Union([Type.String(), Type.Null()]),
+  doi: Type.Union([Type.String(), Type.Null()]),
+  position: Type.Integer({ description: 'Place in the byline, 0 = first author' }),
+})
+
+export const ResearcherWorksPage = Type.Object({ items: Type.Array(ResearcherWork), page: PageInfo })
+
+export const ResearcherSearchPage = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      name: Type.String(),
+      orcid: Type.Union([Type.String(), Type.Null()]),
+      institutionName: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
+  page: PageInfo,
+})

@@ -1,0 +1,43 @@
+import { resolve } from 'node:path'
+import { buildApp } from './app.js'
+import { loadConfig } from './config/config.js'
+import { openDatabase } from './infra/db/database.js'
+
+async function main(): Promise<void> {
+  const config = loadConfig()
+  const database = await openDatabase(
+    config.DATABASE_URL
+      ? { kind: 'postgres', url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX }
+      : { kind: 'pglite', dataDir: resolve(config.DATA_DIR, 'pglite') },
+  )
+  await database.migrate()
+  const app = await buildApp({ config, database })
+  app.log.info({ database: database.kind }, 'database ready')
+
+  let closing = false
+  const shutdown = async (signal: string) => {
+    if (closing) return
+    closing = true
+    app.log.info({ signal }, 'shutting down')
+    // A stuck connection must not keep a stopping process alive forever.
+    const force = setTimeout(() => process.exit(1), 10_000).unref()
+    try {
+      await app.close()
+      await database.close()
+      clearTimeout(force)
+      process.exit(0)
+    } catch (error) {
+      app.log.error({ err: error }, 'shutdown failed')
+      process.exit(1)
+    }
+  }
+  process.once('SIGTERM', () => void shutdown('SIGTERM'))
+  process.once('SIGINT', () => void shutdown('SIGINT'))
+
+  await app.listen({ host: config.HOST, port: config.PORT })
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? `${error.name}: ${error.message}` : error)
+  process.exit(1)
+})

@@ -1,0 +1,47 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { BadRequestError } from '../infra/http/errors.js'
+import { type IngestService, InvalidBatchError } from '../ingest/service.js'
+import { commonErrors, IdParams } from '../shared/schemas.js'
+import { ImportSummary, Work, WorksBatch } from './schemas.js'
+import type { WorksService } from './service.js'
+
+export const worksRoutes: FastifyPluginAsyncTypebox<{ works: WorksService; ingest: IngestService }> = async (
+  app,
+  { works, ingest },
+) => {
+  app.get(
+    '/v1/works/:id',
+    {
+      schema: {
+        tags: ['works'],
+        summary: 'A work with its authors and topics',
+        params: IdParams,
+        response: { 200: Work, 404: Type.Ref('ErrorResponse'), ...commonErrors },
+      },
+    },
+    async (request) => works.get(request.params.id),
+  )
+
+  app.post(
+    '/v1/works',
+    {
+      schema: {
+        tags: ['works'],
+        summary: 'Push up to 1000 works in OpenAlex shape; all or nothing',
+        body: WorksBatch,
+        response: { 200: ImportSummary, ...commonErrors },
+      },
+    },
+    async (request) => {
+      try {
+        return await ingest.importBatch(request.body.works)
+      } catch (error) {
+        if (error instanceof InvalidBatchError) {
+          throw new BadRequestError('Some works are invalid; nothing was imported', error.rejections)
+        }
+        throw error
+      }
+    },
+  )
+}
