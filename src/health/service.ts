@@ -9,8 +9,11 @@ export interface Readiness {
 }
 
 const expectedMigrations = (): number =>
-  (JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] })
-    .entries.length
+  (
+    JSON.parse(readFileSync(join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as {
+      entries: unknown[]
+    }
+  ).entries.length
 
 export class HealthService {
   private readonly expected = expectedMigrations()

@@ -40,7 +40,8 @@ const MAX_ABSTRACT = 50_000
 const MAX_AUTHORS = 5_000
 
 type Json = Record<string, unknown>
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value)
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
 const text = (value: unknown): string | null =>
   typeof value === 'string' && value.trim() !== '' ? value.replace(/\s+/g, ' ').trim() : null
 
@@ -54,7 +55,10 @@ export function shortOpenAlexId(value: unknown): string | null {
 export function normalizeDoi(value: unknown): string | null {
   const doi = text(value)
   if (!doi) return null
-  const bare = doi.replace(/^https?:\/\/(dx\.)?doi\.org\//i, '').replace(/^doi:/i, '').toLowerCase()
+  const bare = doi
+    .replace(/^https?:\/\/(dx\.)?doi\.org\//i, '')
+    .replace(/^doi:/i, '')
+    .toLowerCase()
   return /^10\.\d{4,9}\/\S+$/.test(bare) ? bare : null
 }
 
@@ -130,7 +134,8 @@ function parseTopics(raw: unknown): NormalizedTopic[] {
     const externalId = shortOpenAlexId(item['id'])
     const name = text(item['display_name'])
     const score = typeof item['score'] === 'number' && Number.isFinite(item['score']) ? item['score'] : 0
-    if (externalId && name) topics.set(externalId, { externalId, name, score: Math.min(1, Math.max(0, score)) })
+    if (externalId && name)
+      topics.set(externalId, { externalId, name, score: Math.min(1, Math.max(0, score)) })
   }
   return [...topics.values()]
 }
@@ -153,12 +158,17 @@ export function parseOpenAlexWork(raw: unknown): ParseResult {
     return { ok: false, reason: `abstract longer than ${MAX_ABSTRACT} characters` }
   }
   const yearRaw = raw['publication_year']
-  if (yearRaw !== undefined && yearRaw !== null && (!Number.isInteger(yearRaw) || (yearRaw as number) < 1000 || (yearRaw as number) > 2200)) {
+  if (
+    yearRaw !== undefined &&
+    yearRaw !== null &&
+    (!Number.isInteger(yearRaw) || (yearRaw as number) < 1000 || (yearRaw as number) > 2200)
+  ) {
     return { ok: false, reason: 'publication_year is not a year' }
   }
   const authorshipsRaw = raw['authorships'] ?? []
   if (!Array.isArray(authorshipsRaw)) return { ok: false, reason: 'authorships is not a list' }
-  if (authorshipsRaw.length > MAX_AUTHORS) return { ok: false, reason: `more than ${MAX_AUTHORS} authorships` }
+  if (authorshipsRaw.length > MAX_AUTHORS)
+    return { ok: false, reason: `more than ${MAX_AUTHORS} authorships` }
   const authorships: NormalizedAuthorship[] = []
   const seenAuthors = new Set<string>()
   for (const [index, item] of authorshipsRaw.entries()) {

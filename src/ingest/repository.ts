@@ -10,7 +10,13 @@ export interface BatchOutcome {
 }
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
-type AuthorRow = { externalId: string; name: string; orcid: string | null; institutionId: number | null; year: number | null }
+type AuthorRow = {
+  externalId: string
+  name: string
+  orcid: string | null
+  institutionId: number | null
+  year: number | null
+}
 
 // Sorted keys make concurrent importers lock rows in the same order, so they cannot deadlock.
 const sortedValues = <T>(map: Map<string, T>): T[] =>
@@ -28,7 +34,9 @@ export class IngestRepository {
         .from(works)
         .where(inArray(works.externalId, [...byKey.keys()]))
       const existingByKey = new Map(existing.map((row) => [row.externalId, row]))
-      const changed = sortedValues(byKey).filter((work) => existingByKey.get(work.externalId)?.contentHash !== work.contentHash)
+      const changed = sortedValues(byKey).filter(
+        (work) => existingByKey.get(work.externalId)?.contentHash !== work.contentHash,
+      )
       if (changed.length === 0) return { inserted: [], updated: [], unchanged: batch.length }
 
       const institutionIds = await this.upsertInstitutions(tx, changed)
@@ -88,7 +96,8 @@ export class IngestRepository {
 
   private async upsertInstitutions(tx: Tx, batch: NormalizedWork[]): Promise<Map<string, number>> {
     const all = new Map<string, NormalizedInstitution>()
-    for (const work of batch) for (const a of work.authorships) for (const i of a.institutions) all.set(i.externalId, i)
+    for (const work of batch)
+      for (const a of work.authorships) for (const i of a.institutions) all.set(i.externalId, i)
     if (all.size === 0) return new Map()
     await tx
       .insert(institutions)
@@ -108,7 +117,11 @@ export class IngestRepository {
   }
 
   private async upsertTopics(tx: Tx, batch: NormalizedWork[]): Promise<Map<string, number>> {
-    const all = new Map(batch.flatMap((work) => work.topics.map((t) => [t.externalId, { externalId: t.externalId, name: t.name }])))
+    const all = new Map(
+      batch.flatMap((work) =>
+        work.topics.map((t) => [t.externalId, { externalId: t.externalId, name: t.name }]),
+      ),
+    )
     if (all.size === 0) return new Map()
     await tx
       .insert(topics)

@@ -23,7 +23,13 @@ export class InvalidBatchError extends Error {
   }
 }
 
-export const emptySummary = (): ImportSummary => ({ inserted: 0, updated: 0, unchanged: 0, rejected: 0, rejections: [] })
+export const emptySummary = (): ImportSummary => ({
+  inserted: 0,
+  updated: 0,
+  unchanged: 0,
+  rejected: 0,
+  rejections: [],
+})
 
 export class IngestService {
   constructor(
@@ -37,7 +43,11 @@ export class IngestService {
     const outcome = await this.repository.upsertBatch(batch)
     const workIds = [...outcome.inserted, ...outcome.updated]
     if (workIds.length > 0) this.events.emit('works:changed', { workIds })
-    return { inserted: outcome.inserted.length, updated: outcome.updated.length, unchanged: outcome.unchanged }
+    return {
+      inserted: outcome.inserted.length,
+      updated: outcome.updated.length,
+      unchanged: outcome.unchanged,
+    }
   }
 
   /** A pushed batch is all or nothing: one invalid work rejects the batch and nothing is written. */

@@ -129,7 +129,10 @@ export class ResearchersRepository {
       .orderBy(sql`similarity(lower(${researchers.name}), ${needle}) desc`, researchers.id)
       .limit(limit)
       .offset(offset)
-    const [total] = await this.database.db.select({ total: count().mapWith(Number) }).from(researchers).where(matches)
+    const [total] = await this.database.db
+      .select({ total: count().mapWith(Number) })
+      .from(researchers)
+      .where(matches)
     return { items, total: total?.total ?? 0 }
   }
 }

@@ -10,7 +10,9 @@ export const InstitutionRef = Type.Object({
 
 export const ResearcherProfile = Type.Object({
   id: Type.Integer(),
-  externalId: Type.String({ description: 'The id the record was imported under, e.g. an OpenAlex author id' }),
+  externalId: Type.String({
+    description: 'The id the record was imported under, e.g. an OpenAlex author id',
+  }),
   name: Type.String(),
   orcid: Type.Union([Type.String(), Type.Null()]),
   institution: Type.Union([InstitutionRef, Type.Null()]),

@@ -7,7 +7,10 @@ export class ResearchersService {
   async profile(id: number) {
     const researcher = await this.repository.findById(id)
     if (!researcher) throw new NotFoundError('Researcher', id)
-    const [counts, topTopics] = await Promise.all([this.repository.counts(id), this.repository.topTopics(id, 10)])
+    const [counts, topTopics] = await Promise.all([
+      this.repository.counts(id),
+      this.repository.topTopics(id, 10),
+    ])
     return { ...researcher, counts, topTopics }
   }
 

@@ -1,6 +1,7 @@
 import { Type } from 'typebox'
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()])
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()])
 
 export const Work = Type.Object({
   id: Type.Integer(),

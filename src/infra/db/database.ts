@@ -22,6 +22,8 @@ export interface Database {
   rows<T>(query: SQL): Promise<T[]>
   migrate(): Promise<void>
   close(): Promise<void>
+  /** PGlite only: the whole data directory as a tarball, e.g. to seed test databases quickly. */
+  dumpDataDir?(): Promise<Blob>
 }
 
 export type DatabaseOptions =
@@ -56,6 +58,9 @@ async function openPglite(options: { dataDir?: string; loadDataDir?: Blob | File
     },
     async close() {
       await client.close()
+    },
+    async dumpDataDir() {
+      return client.dumpDataDir('gzip')
     },
   }
 }

@@ -1,0 +1,56 @@
+import { existsSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { createServices } from '../app.js'
+import { type ImportProgress, importFile } from '../ingest/file-import.js'
+import { openConfiguredDatabase } from './database.js'
+import { importProgressReporter } from './progress.js'
+
+export async function runImport(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { 'batch-size': { type: 'string', default: '500' } },
+  })
+  const [file] = positionals
+  const batchSize = Number(values['batch-size'])
+  if (!file || positionals.length > 1)
+    throw new UsageError('usage: collabmatch import FILE.jsonl [--batch-size N]')
+  if (!existsSync(file)) throw new UsageError(`no such file: ${file}`)
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 5_000) {
+    throw new UsageError('--batch-size must be a whole number from 1 to 5000')
+  }
+
+  const database = await openConfiguredDatabase()
+  try {
+    const services = createServices(database)
+    const reporter = importProgressReporter(process.stderr)
+    let last: ImportProgress | undefined
+    const started = Date.now()
+    const summary = await importFile(services.ingest, file, {
+      batchSize,
+      onProgress: (progress) => {
+        last = progress
+        reporter.update(progress)
+      },
+    })
+    reporter.finish(last)
+    const seconds = (Date.now() - started) / 1000
+    const processed = summary.inserted + summary.updated + summary.unchanged
+    process.stdout.write(
+      `imported ${file} in ${seconds.toFixed(1)} s (${(processed / Math.max(seconds, 0.001)).toFixed(0)} works/s)\n` +
+        `inserted ${summary.inserted}, updated ${summary.updated}, unchanged ${summary.unchanged}, rejected ${summary.rejected}\n`,
+    )
+    for (const rejection of summary.rejections) {
+      process.stdout.write(`  line ${rejection.at}: ${rejection.reason}\n`)
+    }
+    if (summary.rejected > summary.rejections.length) {
+      process.stdout.write(`  … and ${summary.rejected - summary.rejections.length} more rejected lines\n`)
+    }
+  } finally {
+    await database.close()
+  }
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError'
+}

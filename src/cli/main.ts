@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+import { runImport, UsageError } from './import.js'
+
+const HELP = `collabmatch — collaboration matching for research-discovery platforms
+
+usage:
+  collabmatch import FILE.jsonl [--batch-size N]   import works in OpenAlex's JSON shape
+  collabmatch generate --works N --researchers N [--seed N] [--out FILE]
+                                                  write a synthetic OpenAlex-shaped file
+
+Configuration comes from the environment (see .env.example): DATABASE_URL, DATA_DIR, …
+`
+
+const commands: Record<string, (argv: string[]) => Promise<void>> = {
+  import: runImport,
+  generate: async (argv) => (await import('../generate/cli.js')).runGenerate(argv),
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(HELP)
+    return
+  }
+  const command = commands[name]
+  if (!command) throw new UsageError(`unknown command "${name}"\n\n${HELP}`)
+  await command(rest)
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  // A mistake in the command line or configuration needs one line; anything else needs its stack.
+  const expected = error instanceof Error && ['UsageError', 'ConfigError'].includes(error.name)
+  const text =
+    error instanceof Error ? (expected ? error.message : (error.stack ?? error.message)) : String(error)
+  process.stderr.write(`collabmatch: ${text}\n`)
+  process.exit(error instanceof UsageError ? 2 : 1)
+})

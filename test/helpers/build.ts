@@ -1,0 +1,25 @@
+import type { FastifyInstance } from 'fastify'
+import type { Test } from 'tap'
+import { buildApp } from '../../src/app.js'
+import type { Clock } from '../../src/infra/clock.js'
+import type { Database } from '../../src/infra/db/database.js'
+import { freshDatabase } from './database.js'
+
+export interface BuildOptions {
+  clock?: Clock
+  database?: Database
+}
+
+/** An app on a fresh database, closed when the test ends. */
+export async function build(t: Test, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const database = options.database ?? (await freshDatabase())
+  const app = await buildApp({
+    config: { LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: 8 * 1024 * 1024 },
+    database,
+    logger: false,
+    ...(options.clock ? { clock: options.clock } : {}),
+  })
+  t.teardown(() => app.close())
+  await app.ready()
+  return app
+}

@@ -1,0 +1,76 @@
+import { createHash, randomBytes } from 'node:crypto'
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { sql } from 'drizzle-orm'
+import postgres from 'postgres'
+import tap from 'tap'
+import { type Database, openDatabase } from '../../src/infra/db/database.js'
+import { migrationsFolder } from '../../src/infra/db/paths.js'
+
+let shared: Promise<Database> | undefined
+
+/**
+ * One migrated database per test process (PGlite in memory, or a new PostgreSQL database when
+ * TEST_DATABASE_URL is set), emptied before every test: each test starts from a fresh database
+ * without paying for initdb and migrations each time.
+ */
+export async function freshDatabase(): Promise<Database> {
+  shared ??= createTestDatabase()
+  const database = await shared
+  await truncateAll(database)
+  return database
+}
+
+/** A second, independent database, for tests that need two. Closed and dropped with the process. */
+export async function createTestDatabase(): Promise<Database> {
+  const baseUrl = process.env['TEST_DATABASE_URL']
+  if (!baseUrl) {
+    const database = await openDatabase({ kind: 'pglite', loadDataDir: await migratedPgliteImage() })
+    await database.migrate()
+    tap.teardown(() => database.close())
+    return database
+  }
+  const name = `collabmatch_test_${process.pid}_${randomBytes(4).toString('hex')}`
+  const admin = postgres(baseUrl, { max: 1, onnotice: () => {} })
+  await admin.unsafe(`create database ${name}`)
+  const url = new URL(baseUrl)
+  url.pathname = `/${name}`
+  const database = await openDatabase({ kind: 'postgres', url: url.toString(), poolMax: 5 })
+  await database.migrate()
+  tap.teardown(async () => {
+    await database.close()
+    await admin.unsafe(`drop database if exists ${name} with (force)`)
+    await admin.end()
+  })
+  return database
+}
+
+async function truncateAll(database: Database): Promise<void> {
+  const tables = await database.rows<{ name: string }>(
+    sql`select quote_ident(tablename) as name from pg_tables where schemaname = 'public'`,
+  )
+  if (tables.length === 0) return
+  await database.rows(sql.raw(`truncate ${tables.map((t) => t.name).join(', ')} restart identity cascade`))
+}
+
+/**
+ * initdb plus migrations costs PGlite seconds per process; a data directory image made once per
+ * migration set and shared through the temp folder costs a fraction of that.
+ */
+async function migratedPgliteImage(): Promise<Blob> {
+  const hash = createHash('sha256')
+  for (const file of readdirSync(migrationsFolder).sort()) {
+    if (file.endsWith('.sql')) hash.update(file).update(readFileSync(join(migrationsFolder, file)))
+  }
+  const path = join(tmpdir(), `collabmatch-pglite-${hash.digest('hex').slice(0, 16)}.tar.gz`)
+  if (existsSync(path)) return new Blob([readFileSync(path)])
+  const database = await openDatabase({ kind: 'pglite' })
+  await database.migrate()
+  const image = await database.dumpDataDir!()
+  await database.close()
+  const partial = `${path}.${process.pid}`
+  writeFileSync(partial, Buffer.from(await image.arrayBuffer()))
+  renameSync(partial, path)
+  return image
+}

@@ -1,0 +1,83 @@
+import { sql } from 'drizzle-orm'
+import t from 'tap'
+import { build } from '../helpers/build.js'
+import { freshDatabase } from '../helpers/database.js'
+
+const work = (id: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  title: `Work ${id}`,
+  publication_year: 2020,
+  abstract: 'A plain abstract.',
+  primary_location: { source: { display_name: 'Venue' } },
+  authorships: [
+    {
+      author: { id: 'https://openalex.org/A1', display_name: 'Ann Lee' },
+      institutions: [{ id: 'I1', display_name: 'Uni', country_code: 'de' }],
+    },
+  ],
+  topics: [{ id: 'T1', display_name: 'Topic', score: 0.5 }],
+  ...extra,
+})
+
+t.test('POST /v1/works stores a batch and GET returns the work', async (t) => {
+  const app = await build(t)
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/works',
+    payload: { works: [work('W1'), work('W2')] },
+  })
+  t.equal(res.statusCode, 200)
+  t.same(res.json(), { inserted: 2, updated: 0, unchanged: 0, rejected: 0, rejections: [] })
+  const got = (await app.inject({ url: '/v1/works/1' })).json()
+  t.match(got, {
+    id: 1,
+    externalId: 'W1',
+    title: 'Work W1',
+    abstract: 'A plain abstract.',
+    venue: 'Venue',
+    year: 2020,
+    authors: [{ name: 'Ann Lee', position: 0 }],
+    topics: [{ name: 'Topic', score: 0.5 }],
+  })
+  const again = await app.inject({ method: 'POST', url: '/v1/works', payload: { works: [work('W1')] } })
+  t.match(again.json(), { inserted: 0, updated: 0, unchanged: 1 })
+})
+
+t.test('a batch with one invalid work is rejected whole and changes nothing', async (t) => {
+  const database = await freshDatabase()
+  const app = await build(t, { database })
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/works',
+    payload: { works: [work('W1'), { id: 'W2' }, work('W3', { publication_year: 'x' })] },
+  })
+  t.equal(res.statusCode, 400)
+  t.same(
+    res.json().error.details.map((d: { at: number }) => d.at),
+    [1, 2],
+  )
+  const [row] = await database.rows<{ n: number }>(sql`select count(*)::int as n from works`)
+  t.equal(row?.n, 0)
+})
+
+t.test('malformed requests get 4xx JSON', async (t) => {
+  const app = await build(t)
+  const cases = [
+    { payload: '{bad json', headers: { 'content-type': 'application/json' }, status: 400 },
+    { payload: { works: [] }, status: 400 },
+    { payload: { works: 'nope' }, status: 400 },
+    { payload: {}, status: 400 },
+    { payload: { works: Array.from({ length: 1001 }, (_, i) => work(`W${i}`)) }, status: 400 },
+    { payload: '<works/>', headers: { 'content-type': 'application/xml' }, status: 415 },
+  ]
+  for (const { payload, headers, status } of cases) {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/works',
+      payload,
+      ...(headers ? { headers } : {}),
+    })
+    t.equal(res.statusCode, status, JSON.stringify(payload).slice(0, 40))
+    t.type(res.json().error.message, 'string')
+  }
+})
