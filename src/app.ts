@@ -4,6 +4,8 @@ import type { Config } from './config/config.js'
 import { HealthRepository } from './health/repository.js'
 import { healthRoutes } from './health/routes.js'
 import { HealthService } from './health/service.js'
+import { authPlugin } from './infra/auth/plugin.js'
+import { TokenService } from './infra/auth/tokens.js'
 import { type Clock, systemClock } from './infra/clock.js'
 import type { Database } from './infra/db/database.js'
 import { DomainEvents } from './infra/events.js'
@@ -18,8 +20,10 @@ import { WorksRepository } from './works/repository.js'
 import { worksRoutes } from './works/routes.js'
 import { WorksService } from './works/service.js'
 
+export type AppConfig = Pick<Config, 'LOG_LEVEL' | 'BODY_LIMIT_BYTES'> & { AUTH_SECRET: string }
+
 export interface AppOptions {
-  config: Pick<Config, 'LOG_LEVEL' | 'BODY_LIMIT_BYTES'>
+  config: AppConfig
   database: Database
   clock?: Clock
   logger?: FastifyServerOptions['logger']
@@ -28,12 +32,17 @@ export interface AppOptions {
 export const APP_VERSION = '0.1.0'
 
 /** Builds services from what it is given; it opens nothing and listens on nothing. */
-export function createServices(database: Database, clock: Clock = systemClock) {
+export function createServices(
+  database: Database,
+  config: Pick<AppConfig, 'AUTH_SECRET'>,
+  clock: Clock = systemClock,
+) {
   const events = new DomainEvents()
   const ingest = new IngestService(new IngestRepository(database), events)
   return {
     clock,
     events,
+    tokens: new TokenService(config.AUTH_SECRET, clock),
     ingest,
     health: new HealthService(new HealthRepository(database)),
     researchers: new ResearchersService(new ResearchersRepository(database)),
@@ -57,9 +66,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  const services = createServices(options.database, options.clock)
+  const services = createServices(options.database, options.config, options.clock)
   app.decorate('services', services)
   installErrorHandler(app)
+  await app.register(authPlugin, { tokens: services.tokens })
   await registerOpenApi(app, APP_VERSION)
 
   await app.register(healthRoutes, { health: services.health })

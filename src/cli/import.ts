@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { createServices } from '../app.js'
+import { loadConfig } from '../config/config.js'
 import { type ImportProgress, importFile } from '../ingest/file-import.js'
 import { openConfiguredDatabase } from './database.js'
 import { importProgressReporter } from './progress.js'
@@ -22,7 +23,7 @@ export async function runImport(argv: string[]): Promise<void> {
 
   const database = await openConfiguredDatabase()
   try {
-    const services = createServices(database)
+    const services = createServices(database, loadConfig())
     const reporter = importProgressReporter(process.stderr)
     let last: ImportProgress | undefined
     const started = Date.now()

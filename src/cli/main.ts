@@ -33,5 +33,5 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   const text =
     error instanceof Error ? (expected ? error.message : (error.stack ?? error.message)) : String(error)
   process.stderr.write(`collabmatch: ${text}\n`)
-  process.exit(error instanceof UsageError ? 2 : 1)
+  process.exit(error instanceof Error && error.name === 'UsageError' ? 2 : 1)
 })

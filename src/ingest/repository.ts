@@ -1,5 +1,5 @@
 import { and, inArray, sql } from 'drizzle-orm'
-import { authorships, institutions, researchers, topics, works, workTopics } from '../../db/schema.js'
+import { authorships, institutions, researchers, topics, works, workTopics } from '../../db/schema/index.js'
 import type { Database, Db } from '../infra/db/database.js'
 import type { NormalizedInstitution, NormalizedWork } from './openalex.js'
 

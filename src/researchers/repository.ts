@@ -1,5 +1,5 @@
 import { and, count, desc, eq, sql } from 'drizzle-orm'
-import { authorships, institutions, researchers, topics, works, workTopics } from '../../db/schema.js'
+import { authorships, institutions, researchers, topics, works, workTopics } from '../../db/schema/index.js'
 import type { Database } from '../infra/db/database.js'
 
 /** Two people are close collaborators once they share this many works. */

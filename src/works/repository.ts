@@ -1,5 +1,5 @@
 import { asc, eq } from 'drizzle-orm'
-import { authorships, researchers, topics, works, workTopics } from '../../db/schema.js'
+import { authorships, researchers, topics, works, workTopics } from '../../db/schema/index.js'
 import type { Database } from '../infra/db/database.js'
 
 export class WorksRepository {

@@ -5,6 +5,8 @@ import type { Clock } from '../../src/infra/clock.js'
 import type { Database } from '../../src/infra/db/database.js'
 import { freshDatabase } from './database.js'
 
+export const TEST_AUTH_SECRET = 'test-secret-test-secret-test-secret-0000'
+
 export interface BuildOptions {
   clock?: Clock
   database?: Database
@@ -14,7 +16,7 @@ export interface BuildOptions {
 export async function build(t: Test, options: BuildOptions = {}): Promise<FastifyInstance> {
   const database = options.database ?? (await freshDatabase())
   const app = await buildApp({
-    config: { LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: 8 * 1024 * 1024 },
+    config: { LOG_LEVEL: 'silent', BODY_LIMIT_BYTES: 8 * 1024 * 1024, AUTH_SECRET: TEST_AUTH_SECRET },
     database,
     logger: false,
     ...(options.clock ? { clock: options.clock } : {}),

@@ -9,7 +9,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
 import postgres from 'postgres'
-import * as schema from '../../../db/schema.js'
+import * as schema from '../../../db/schema/index.js'
 import { migrationsFolder } from './paths.js'
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>

@@ -13,6 +13,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core'
+import { accounts } from './accounts.js'
 
 const timestamps = {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -48,6 +49,10 @@ export const researchers = pgTable(
     /** Publication year the current institution was last seen in, so older works never move it back. */
     institutionYear: smallint('institution_year'),
     openToCollaborate: boolean('open_to_collaborate').notNull().default(false),
+    /** Set when a claim is approved; one record per account unless an admin merges. */
+    claimedByAccountId: integer('claimed_by_account_id').references(() => accounts.id, {
+      onDelete: 'set null',
+    }),
     ...timestamps,
   },
   (table) => [
@@ -56,6 +61,7 @@ export const researchers = pgTable(
     index('researchers_orcid_idx').on(table.orcid),
     index('researchers_name_trgm_idx').using('gin', sql`lower(${table.name}) gin_trgm_ops`),
     index('researchers_institution_id_idx').on(table.institutionId),
+    uniqueIndex('researchers_claimed_by_account_id_key').on(table.claimedByAccountId),
   ],
 )
 

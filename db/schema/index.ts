@@ -1,0 +1,4 @@
+// One module per capability; drizzle-kit reads every table exported here.
+
+export * from './accounts.js'
+export * from './catalog.js'
