@@ -348,7 +348,7 @@ export function dot(a: SparseVec, b: SparseVec): number {
 export function centroid(vecs: SparseVec[], weights?: number[]): SparseVec {
   const out: SparseVec = new Map()
   vecs.forEach((v, i) => {
-    const w = weights ? weights[i] : 1
+    const w = weights?.[i] ?? 1
     for (const [k, x] of v) out.set(k, (out.get(k) ?? 0) + w * x)
   })
   return l2normalize(out)
