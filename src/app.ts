@@ -1,6 +1,10 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Config } from './config/config.js'
+import { EmbeddingRepository } from './embeddings/repository.js'
+import { embeddingRoutes } from './embeddings/routes.js'
+import { EmbeddingStatusService } from './embeddings/service.js'
+import { defaultWorkerOptions, EmbeddingWorker } from './embeddings/worker.js'
 import { HealthRepository } from './health/repository.js'
 import { healthRoutes } from './health/routes.js'
 import { HealthService } from './health/service.js'
@@ -8,6 +12,7 @@ import { authPlugin } from './infra/auth/plugin.js'
 import { TokenService } from './infra/auth/tokens.js'
 import { type Clock, systemClock } from './infra/clock.js'
 import type { Database } from './infra/db/database.js'
+import type { Embedder, EmbedderStatus } from './infra/embedder/embedder.js'
 import { DomainEvents } from './infra/events.js'
 import { installErrorHandler } from './infra/http/error-handler.js'
 import { registerOpenApi } from './infra/http/openapi.js'
@@ -27,26 +32,51 @@ export interface AppOptions {
   database: Database
   clock?: Clock
   logger?: FastifyServerOptions['logger']
+  /** A loaded model, or null to run on lexical similarity only (the status says why). */
+  embedder?: { embedder: Embedder | null; status: EmbedderStatus }
+  /** Start the background embedding worker with the app; tests drain it by hand instead. */
+  backgroundWorkers?: boolean
+}
+
+const NO_MODEL: AppOptions['embedder'] = {
+  embedder: null,
+  status: {
+    available: false,
+    modelId: 'none',
+    dtype: 'fp32',
+    reason: 'no model configured',
+    missingFiles: [],
+  },
 }
 
 export const APP_VERSION = '0.1.0'
 
+const silentLog = { info() {}, warn() {}, error() {} }
+
 /** Builds services from what it is given; it opens nothing and listens on nothing. */
 export function createServices(
   database: Database,
-  config: Pick<AppConfig, 'AUTH_SECRET'>,
-  clock: Clock = systemClock,
+  config: Pick<AppConfig, 'AUTH_SECRET'> & Partial<Pick<Config, 'EMBEDDING_BATCH_SIZE'>>,
+  options: { clock?: Clock; embedder?: AppOptions['embedder']; log?: FastifyBaseLogger } = {},
 ) {
+  const clock = options.clock ?? systemClock
   const events = new DomainEvents()
   const ingest = new IngestService(new IngestRepository(database), events)
+  const { embedder, status } = options.embedder ?? NO_MODEL!
+  const embeddingRepository = new EmbeddingRepository(database)
   return {
     clock,
     events,
     tokens: new TokenService(config.AUTH_SECRET, clock),
     ingest,
-    health: new HealthService(new HealthRepository(database)),
+    health: new HealthService(new HealthRepository(database), status),
     researchers: new ResearchersService(new ResearchersRepository(database)),
     works: new WorksService(new WorksRepository(database)),
+    embeddings: new EmbeddingStatusService(embeddingRepository, status),
+    embeddingWorker: new EmbeddingWorker(embeddingRepository, embedder, events, options.log ?? silentLog, {
+      ...defaultWorkerOptions,
+      batchSize: config.EMBEDDING_BATCH_SIZE ?? defaultWorkerOptions.batchSize,
+    }),
   }
 }
 export type Services = ReturnType<typeof createServices>
@@ -66,7 +96,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  const services = createServices(options.database, options.config, options.clock)
+  const services = createServices(options.database, options.config, {
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.embedder ? { embedder: options.embedder } : {}),
+    log: app.log,
+  })
   app.decorate('services', services)
   installErrorHandler(app)
   await app.register(authPlugin, { tokens: services.tokens })
@@ -75,6 +109,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes, { health: services.health })
   await app.register(researchersRoutes, { researchers: services.researchers })
   await app.register(worksRoutes, { works: services.works, ingest: services.ingest })
+  await app.register(embeddingRoutes, { embeddings: services.embeddings })
+
+  if (options.backgroundWorkers) {
+    app.addHook('onReady', () => services.embeddingWorker.start())
+    app.addHook('onClose', () => services.embeddingWorker.stop())
+  }
   return app
 }
 

@@ -2,6 +2,7 @@ import { resolve } from 'node:path'
 import { buildApp } from './app.js'
 import { loadConfig } from './config/config.js'
 import { openDatabase } from './infra/db/database.js'
+import { probeEmbedder } from './infra/embedder/transformers-embedder.js'
 
 async function main(): Promise<void> {
   const config = loadConfig()
@@ -11,8 +12,22 @@ async function main(): Promise<void> {
       : { kind: 'pglite', dataDir: resolve(config.DATA_DIR, 'pglite') },
   )
   await database.migrate()
-  const app = await buildApp({ config, database })
+  const embedder = await probeEmbedder({
+    modelsDir: config.MODELS_DIR,
+    modelId: config.EMBEDDING_MODEL,
+    dtype: config.EMBEDDING_DTYPE,
+    threads: config.EMBEDDING_THREADS,
+  })
+  const app = await buildApp({ config, database, embedder, backgroundWorkers: config.EMBEDDING_WORKER })
   app.log.info({ database: database.kind }, 'database ready')
+  if (embedder.status.available) {
+    app.log.info({ model: embedder.status.modelId, dtype: embedder.status.dtype }, 'embedding model loaded')
+  } else {
+    app.log.warn(
+      { model: embedder.status.modelId, missingFiles: embedder.status.missingFiles },
+      `dense embeddings unavailable, ranking with lexical similarity only: ${embedder.status.reason}`,
+    )
+  }
 
   let closing = false
   const shutdown = async (signal: string) => {

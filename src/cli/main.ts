@@ -7,6 +7,11 @@ usage:
   collabmatch import FILE.jsonl [--batch-size N]   import works in OpenAlex's JSON shape
   collabmatch generate --works N --researchers N [--seed N] [--out FILE]
                                                   write a synthetic OpenAlex-shaped file
+  collabmatch model download [MODEL_ID]            fetch a transformers.js model into MODELS_DIR
+  collabmatch model generate [tiny|minilm]         write a random-weight BERT for tests / benchmarks
+  collabmatch model status [MODEL_ID]              which model files are present
+  collabmatch embed                                embed everything queued now, with progress
+  collabmatch reembed                              switch to EMBEDDING_MODEL: queue and embed every work
 
 Configuration comes from the environment (see .env.example): DATABASE_URL, DATA_DIR, …
 `
@@ -14,6 +19,9 @@ Configuration comes from the environment (see .env.example): DATABASE_URL, DATA_
 const commands: Record<string, (argv: string[]) => Promise<void>> = {
   import: runImport,
   generate: async (argv) => (await import('../generate/cli.js')).runGenerate(argv),
+  model: async (argv) => (await import('../models/cli.js')).runModel(argv),
+  embed: async (argv) => (await import('../embeddings/cli.js')).runEmbed(argv, { reembed: false }),
+  reembed: async (argv) => (await import('../embeddings/cli.js')).runEmbed(argv, { reembed: true }),
 }
 
 async function main(argv: string[]): Promise<void> {

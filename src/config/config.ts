@@ -24,6 +24,17 @@ export const ConfigSchema = Type.Object({
   DATABASE_POOL_MAX: Type.Integer({ default: 10, minimum: 1, maximum: 200 }),
   DATA_DIR: Type.String({ default: './data', minLength: 1 }),
   MODELS_DIR: Type.String({ default: './models', minLength: 1 }),
+  /** A transformers.js model folder under MODELS_DIR; see `collabmatch model download`. */
+  EMBEDDING_MODEL: Type.String({
+    default: 'Xenova/all-MiniLM-L6-v2',
+    pattern: '^[A-Za-z0-9][\\w.-]*(/[A-Za-z0-9][\\w.-]*)?$',
+  }),
+  EMBEDDING_DTYPE: Type.Union([Type.Literal('fp32'), Type.Literal('q8')], { default: 'q8' }),
+  /** onnxruntime threads per process; 0 lets onnxruntime choose. */
+  EMBEDDING_THREADS: Type.Integer({ default: 0, minimum: 0, maximum: 64 }),
+  EMBEDDING_BATCH_SIZE: Type.Integer({ default: 32, minimum: 1, maximum: 512 }),
+  /** Run the background embedding worker in this process (several processes may share the queue). */
+  EMBEDDING_WORKER: Type.Boolean({ default: true }),
   /** Signs access tokens; a development fallback is used unless NODE_ENV=production. */
   AUTH_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   BODY_LIMIT_BYTES: Type.Integer({ default: 8 * 1024 * 1024, minimum: 1024 }),

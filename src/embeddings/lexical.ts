@@ -115,11 +115,11 @@ export function porterStem(word: string): string {
   }
   // Step 2
   if ((m = RE_2.exec(w))) {
-    if (MGR0.test(m[1]!)) w = m[1]! + (STEP2[m[2]!] ?? "")
+    if (MGR0.test(m[1]!)) w = m[1]! + (STEP2[m[2]!] ?? '')
   }
   // Step 3
   if ((m = RE_3.exec(w))) {
-    if (MGR0.test(m[1]!)) w = m[1]! + (STEP3[m[2]!] ?? "")
+    if (MGR0.test(m[1]!)) w = m[1]! + (STEP3[m[2]!] ?? '')
   }
   // Step 4
   if ((m = RE_4.exec(w))) {

@@ -10,6 +10,12 @@ const Ready = Type.Object({
     migrationsApplied: Type.Integer(),
     migrationsExpected: Type.Integer(),
   }),
+  embeddings: Type.Object({
+    dense: Type.Union([Type.Literal('available'), Type.Literal('unavailable')]),
+    lexical: Type.Literal('available'),
+    model: Type.String(),
+    reason: Type.Optional(Type.String()),
+  }),
 })
 
 export const healthRoutes: FastifyPluginAsyncTypebox<{ health: HealthService }> = async (app, { health }) => {

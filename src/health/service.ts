@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { migrationsFolder } from '../infra/db/paths.js'
+import type { EmbedderStatus } from '../infra/embedder/embedder.js'
 import type { HealthRepository } from './repository.js'
 
 export interface Readiness {
   status: 'ready' | 'not_ready'
   database: { kind: string; reachable: boolean; migrationsApplied: number; migrationsExpected: number }
+  /** Without a dense model the service still serves, ranking on lexical similarity. */
+  embeddings: { dense: 'available' | 'unavailable'; lexical: 'available'; model: string; reason?: string }
 }
 
 const expectedMigrations = (): number =>
@@ -18,7 +21,10 @@ const expectedMigrations = (): number =>
 export class HealthService {
   private readonly expected = expectedMigrations()
 
-  constructor(private readonly repository: HealthRepository) {}
+  constructor(
+    private readonly repository: HealthRepository,
+    private readonly model: EmbedderStatus,
+  ) {}
 
   async readiness(): Promise<Readiness> {
     let reachable = false
@@ -39,6 +45,14 @@ export class HealthService {
         migrationsApplied: applied,
         migrationsExpected: this.expected,
       },
+      embeddings: this.model.available
+        ? { dense: 'available', lexical: 'available', model: this.model.modelId }
+        : {
+            dense: 'unavailable',
+            lexical: 'available',
+            model: this.model.modelId,
+            reason: this.model.reason,
+          },
     }
   }
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { Test } from 'tap'
-import { buildApp } from '../../src/app.js'
+import { type AppOptions, buildApp } from '../../src/app.js'
 import type { Clock } from '../../src/infra/clock.js'
 import type { Database } from '../../src/infra/db/database.js'
 import { freshDatabase } from './database.js'
@@ -10,6 +10,7 @@ export const TEST_AUTH_SECRET = 'test-secret-test-secret-test-secret-0000'
 export interface BuildOptions {
   clock?: Clock
   database?: Database
+  embedder?: AppOptions['embedder'] | undefined
 }
 
 /** An app on a fresh database, closed when the test ends. */
@@ -20,6 +21,7 @@ export async function build(t: Test, options: BuildOptions = {}): Promise<Fastif
     database,
     logger: false,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.embedder ? { embedder: options.embedder } : {}),
   })
   t.teardown(() => app.close())
   await app.ready()

@@ -72,12 +72,18 @@ export async function loadTransformersEmbedder(options: TransformersEmbedderOpti
  */
 async function limitOnnxThreads(threads: number): Promise<void> {
   const { InferenceSession } = (await import('onnxruntime-node')) as unknown as {
-    InferenceSession: { create: ((buffer: unknown, options?: unknown) => Promise<unknown>) & { limited?: boolean } }
+    InferenceSession: {
+      create: ((buffer: unknown, options?: unknown) => Promise<unknown>) & { limited?: boolean }
+    }
   }
   if (InferenceSession.create.limited) return
   const create = InferenceSession.create.bind(InferenceSession)
   const limited = (buffer: unknown, sessionOptions?: unknown) =>
-    create(buffer, { ...(sessionOptions as object | undefined), intraOpNumThreads: threads, interOpNumThreads: 1 })
+    create(buffer, {
+      ...(sessionOptions as object | undefined),
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+    })
   InferenceSession.create = Object.assign(limited, { limited: true })
 }
 
@@ -88,7 +94,12 @@ export async function probeEmbedder(
     const embedder = await loadTransformersEmbedder(options)
     return {
       embedder,
-      status: { available: true, modelId: embedder.modelId, dtype: embedder.dtype, dimensions: embedder.dimensions },
+      status: {
+        available: true,
+        modelId: embedder.modelId,
+        dtype: embedder.dtype,
+        dimensions: embedder.dimensions,
+      },
     }
   } catch (error) {
     const missingFiles = error instanceof ModelUnavailableError ? error.missingFiles : []

@@ -1,0 +1,63 @@
+import { parseArgs } from 'node:util'
+import { createServices } from '../app.js'
+import { openConfiguredDatabase } from '../cli/database.js'
+import { loadConfig } from '../config/config.js'
+import { probeEmbedder } from '../infra/embedder/transformers-embedder.js'
+
+/**
+ * `embed` drains the queue in the foreground; `reembed` first queues every work lacking a vector
+ * from EMBEDDING_MODEL. Both resume where they stopped: the queue lives in the database.
+ */
+export async function runEmbed(argv: string[], { reembed }: { reembed: boolean }): Promise<void> {
+  parseArgs({ args: argv, allowPositionals: false, options: {} })
+  const config = loadConfig()
+  const embedder = await probeEmbedder({
+    modelsDir: config.MODELS_DIR,
+    modelId: config.EMBEDDING_MODEL,
+    dtype: config.EMBEDDING_DTYPE,
+    threads: config.EMBEDDING_THREADS,
+  })
+  if (!embedder.embedder) {
+    if (reembed)
+      throw Object.assign(new Error(embedder.status.available ? '' : embedder.status.reason), {
+        name: 'UsageError',
+      })
+    process.stderr.write('no dense model: computing lexical vectors only\n')
+  }
+  const database = await openConfiguredDatabase()
+  let stopping = false
+  process.once('SIGINT', () => {
+    stopping = true
+    process.stderr.write('\nstopping after this batch; run the command again to resume\n')
+  })
+  try {
+    const services = createServices(database, config, { embedder })
+    const worker = services.embeddingWorker
+    if (reembed && embedder.embedder) {
+      await services.embeddings.status()
+      await worker.start()
+      await worker.stop()
+    }
+    const started = Date.now()
+    let done = 0
+    while (!stopping) {
+      const batch = await worker.runOnce()
+      if (batch === 0) break
+      done += batch
+      const status = await services.embeddings.status()
+      const rate = done / Math.max((Date.now() - started) / 1000, 0.001)
+      const left = status.queue.pending + status.queue.inProgress
+      process.stderr.write(
+        `\r${done} embedded, ${left} left, ${rate.toFixed(1)} works/s, ETA ${(left / Math.max(rate, 0.001)).toFixed(0)} s   `,
+      )
+    }
+    await worker.drain()
+    const status = await services.embeddings.status()
+    process.stdout.write(
+      `\nembedded ${done} works in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
+        `dense ${status.done.dense}/${status.works}, lexical ${status.done.lexical}/${status.works}, failed ${status.queue.failed}\n`,
+    )
+  } finally {
+    await database.close()
+  }
+}

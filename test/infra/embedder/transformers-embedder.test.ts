@@ -1,0 +1,67 @@
+import t from 'tap'
+import { ModelUnavailableError } from '../../../src/infra/embedder/embedder.js'
+import { loadTransformersEmbedder, probeEmbedder } from '../../../src/infra/embedder/transformers-embedder.js'
+import { TEST_MODEL_ID } from '../../../src/models/cli.js'
+import { testEmbedder, testModelsDir } from '../../helpers/model.js'
+
+const norm = (v: ArrayLike<number>) => Math.hypot(...Array.from(v))
+const cosine = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+  Array.from(a).reduce((sum, x, i) => sum + x * (b[i] ?? 0), 0) / (norm(a) * norm(b))
+
+t.test('a generated BERT loads through the production code and gives unit vectors', async (t) => {
+  const embedder = await testEmbedder()
+  t.equal(embedder.dimensions, 384)
+  t.equal(embedder.modelId, TEST_MODEL_ID)
+  const [a, b, c] = await embedder.embed([
+    'graph neural networks for protein folding',
+    'protein folding with graph networks',
+    'coral reef ecology under warming seas',
+  ])
+  for (const v of [a, b, c]) {
+    t.equal(v?.length, 384)
+    t.ok(Math.abs(norm(v!) - 1) < 1e-4, 'unit norm')
+  }
+  t.ok(cosine(a!, c!) < 0.999, 'different texts give different vectors')
+})
+
+t.test('deterministic, and a batch equals single calls', async (t) => {
+  const embedder = await testEmbedder()
+  const texts = ['short', 'a somewhat longer text about message passing networks', '']
+  const batch = await embedder.embed(texts)
+  const again = await embedder.embed(texts)
+  for (const [i, text] of texts.entries()) {
+    const [single] = await embedder.embed([text])
+    const diff = Math.max(...Array.from(single!, (x, j) => Math.abs(x - batch[i]![j]!)))
+    t.ok(diff < 1e-4, `batch = single for "${text}" (max diff ${diff})`)
+    t.same(Array.from(again[i]!), Array.from(batch[i]!), 'same input, same output')
+  }
+  t.same(await embedder.embed([]), [])
+})
+
+t.test('texts longer than the model maximum are truncated, not rejected', async (t) => {
+  const embedder = await testEmbedder()
+  const long = Array.from({ length: 400 }, (_, i) => `word${i % 50} protein`).join(' ')
+  const [vector] = await embedder.embed([long])
+  t.equal(vector?.length, 384)
+  const [prefixOnly] = await embedder.embed([`${long} ${'extra tail '.repeat(200)}`])
+  t.ok(cosine(vector!, prefixOnly!) > 0.9999, 'text past the maximum length does not change the vector')
+})
+
+t.test('missing model files give a clear error naming them and the download command', async (t) => {
+  const modelsDir = await testModelsDir()
+  const error = await loadTransformersEmbedder({
+    modelsDir,
+    modelId: 'nobody/no-model',
+    dtype: 'q8',
+    threads: 1,
+  }).then(
+    () => null,
+    (e: unknown) => e,
+  )
+  t.ok(error instanceof ModelUnavailableError)
+  t.ok((error as ModelUnavailableError).missingFiles.some((f) => f.endsWith('onnx/model_quantized.onnx')))
+  t.match((error as Error).message, /collabmatch model download nobody\/no-model/)
+  const probed = await probeEmbedder({ modelsDir, modelId: 'nobody/no-model', dtype: 'fp32', threads: 1 })
+  t.equal(probed.embedder, null)
+  t.match(probed.status, { available: false, modelId: 'nobody/no-model' })
+})
