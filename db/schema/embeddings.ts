@@ -87,7 +87,9 @@ export const researcherEmbeddings = pgTable(
     worksCount: integer('works_count').notNull(),
     updatedAt: at('updated_at').notNull().defaultNow(),
   },
-  (table) => [index('researcher_embeddings_embedding_hnsw').using('hnsw', table.embedding.op('vector_cosine_ops'))],
+  (table) => [
+    index('researcher_embeddings_embedding_hnsw').using('hnsw', table.embedding.op('vector_cosine_ops')),
+  ],
 )
 
 /** Researchers whose centroid must be recomputed; filled when their works' vectors change. */

@@ -24,7 +24,6 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { pathToFileURL } from 'node:url'
 // onnx-proto is CommonJS (`module.exports = $root`), so a named ESM import
 // fails under plain Node; take the default export instead.
 import onnxProto from 'onnx-proto'
