@@ -56,7 +56,8 @@ const silentLog = { info() {}, warn() {}, error() {} }
 /** Builds services from what it is given; it opens nothing and listens on nothing. */
 export function createServices(
   database: Database,
-  config: Pick<AppConfig, 'AUTH_SECRET'> & Partial<Pick<Config, 'EMBEDDING_BATCH_SIZE'>>,
+  config: Pick<AppConfig, 'AUTH_SECRET'> &
+    Partial<Pick<Config, 'EMBEDDING_BATCH_SIZE' | 'EMBEDDING_LEASE_SECONDS'>>,
   options: { clock?: Clock; embedder?: AppOptions['embedder']; log?: FastifyBaseLogger } = {},
 ) {
   const clock = options.clock ?? systemClock
@@ -76,6 +77,7 @@ export function createServices(
     embeddingWorker: new EmbeddingWorker(embeddingRepository, embedder, events, options.log ?? silentLog, {
       ...defaultWorkerOptions,
       batchSize: config.EMBEDDING_BATCH_SIZE ?? defaultWorkerOptions.batchSize,
+      leaseSeconds: config.EMBEDDING_LEASE_SECONDS ?? defaultWorkerOptions.leaseSeconds,
     }),
   }
 }

@@ -33,6 +33,8 @@ export const ConfigSchema = Type.Object({
   /** onnxruntime threads per process; 0 lets onnxruntime choose. */
   EMBEDDING_THREADS: Type.Integer({ default: 0, minimum: 0, maximum: 64 }),
   EMBEDDING_BATCH_SIZE: Type.Integer({ default: 32, minimum: 1, maximum: 512 }),
+  /** How long a worker may hold a batch before another process may take it over (a crash frees it then). */
+  EMBEDDING_LEASE_SECONDS: Type.Integer({ default: 300, minimum: 1, maximum: 86_400 }),
   /** Run the background embedding worker in this process (several processes may share the queue). */
   EMBEDDING_WORKER: Type.Boolean({ default: true }),
   /** Signs access tokens; a development fallback is used unless NODE_ENV=production. */

@@ -42,14 +42,16 @@ export async function runEmbed(argv: string[], { reembed }: { reembed: boolean }
     let done = 0
     while (!stopping) {
       const batch = await worker.runOnce()
-      if (batch === 0) break
       done += batch
       const status = await services.embeddings.status()
-      const rate = done / Math.max((Date.now() - started) / 1000, 0.001)
       const left = status.queue.pending + status.queue.inProgress
+      const rate = done / Math.max((Date.now() - started) / 1000, 0.001)
       process.stderr.write(
         `\r${done} embedded, ${left} left, ${rate.toFixed(1)} works/s, ETA ${(left / Math.max(rate, 0.001)).toFixed(0)} s   `,
       )
+      if (left === 0) break
+      // Other processes' batches, or retries backing off: wait for them rather than stop short.
+      if (batch === 0) await new Promise((resolve) => setTimeout(resolve, 500))
     }
     await worker.drain()
     const status = await services.embeddings.status()

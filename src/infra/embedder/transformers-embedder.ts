@@ -1,5 +1,11 @@
 import { resolve } from 'node:path'
-import { type Embedder, type EmbedderStatus, type EmbeddingDtype, ModelUnavailableError } from './embedder.js'
+import {
+  type Embedder,
+  type EmbedderStatus,
+  type EmbeddingDtype,
+  ModelUnavailableError,
+  STORED_DIMENSIONS,
+} from './embedder.js'
 import { missingModelFiles } from './model-files.js'
 
 export interface TransformersEmbedderOptions {
@@ -47,6 +53,13 @@ export async function loadTransformersEmbedder(options: TransformersEmbedderOpti
   }
   const probe = await extractor(['probe'], { pooling: 'mean', normalize: true })
   const dimensions = probe.dims.at(-1) ?? 0
+  if (dimensions !== STORED_DIMENSIONS) {
+    // Storing would fail on every row; refusing here keeps the service up on lexical ranking instead.
+    throw new ModelUnavailableError(
+      `Model ${options.modelId} makes ${dimensions}-dimensional vectors but the database stores ${STORED_DIMENSIONS}; ` +
+        'choose a 384-dimensional model or change DENSE_DIMENSIONS in db/schema/embeddings.ts and generate a migration',
+    )
+  }
 
   return {
     modelId: options.modelId,
