@@ -1,0 +1,153 @@
+/**
+ * bench:embed — the raw transformers.js pipeline against the service's ingest-to-stored path, on
+ * the same MiniLM-shaped model and the same ~200-token abstracts, in one run.
+ *
+ *   npm run bench:embed -- [--works 256] [--batch 16] [--threads 0] [--database-url postgres://…]
+ */
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { PassThrough } from 'node:stream'
+import { parseArgs } from 'node:util'
+import { sql } from 'drizzle-orm'
+import postgres from 'postgres'
+import { createServices } from '../app.js'
+import { generateWorks } from '../generate/generator.js'
+import { type Database, openDatabase } from '../infra/db/database.js'
+import { loadTransformersEmbedder } from '../infra/embedder/transformers-embedder.js'
+import { BENCH_MODEL_ID } from '../models/cli.js'
+import { generateBertModel, MINILM_SPEC } from '../models/generate-bert.js'
+
+const { values } = parseArgs({
+  options: {
+    works: { type: 'string', default: '256' },
+    batch: { type: 'string', default: '16' },
+    threads: { type: 'string', default: '0' },
+    'models-dir': { type: 'string', default: './models' },
+    'database-url': { type: 'string' },
+  },
+})
+const count = Number(values.works)
+const batch = Number(values.batch)
+const threads = Number(values.threads)
+const modelsDir = resolve(values['models-dir'])
+
+async function sampleWorks(n: number): Promise<Record<string, unknown>[]> {
+  const stream = new PassThrough()
+  const chunks: Buffer[] = []
+  stream.on('data', (c: Buffer) => chunks.push(c))
+  await generateWorks(stream, { works: n, researchers: Math.max(10, Math.round(n / 4)), seed: 99 })
+  stream.end()
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .map((work) => {
+      // ~90 words come to ~200 tokens with this vocabulary: the abstract length the target is set for.
+      const abstract = String(work['abstract'] ?? invertedToText(work['abstract_inverted_index']) ?? 'x')
+      return {
+        ...work,
+        abstract: abstract.split(' ').slice(0, 90).join(' '),
+        abstract_inverted_index: undefined,
+      }
+    })
+}
+
+function invertedToText(index: unknown): string | null {
+  if (!index || typeof index !== 'object') return null
+  const words: string[] = []
+  for (const [word, positions] of Object.entries(index as Record<string, number[]>)) {
+    for (const p of positions) words[p] = word
+  }
+  return words.join(' ')
+}
+
+async function benchDatabase(): Promise<{ database: Database; cleanup: () => Promise<void> }> {
+  const url = values['database-url']
+  if (!url) {
+    const database = await openDatabase({ kind: 'pglite' })
+    await database.migrate()
+    return { database, cleanup: () => database.close() }
+  }
+  const name = `collabmatch_bench_embed_${process.pid}`
+  const admin = postgres(url, { max: 1, onnotice: () => {} })
+  await admin.unsafe(`create database ${name}`)
+  const target = new URL(url)
+  target.pathname = `/${name}`
+  const database = await openDatabase({ kind: 'postgres', url: target.toString(), poolMax: 4 })
+  await database.migrate()
+  return {
+    database,
+    cleanup: async () => {
+      await database.close()
+      await admin.unsafe(`drop database ${name} with (force)`)
+      await admin.end()
+    },
+  }
+}
+
+async function main() {
+  const modelDir = join(modelsDir, BENCH_MODEL_ID)
+  if (!existsSync(join(modelDir, 'onnx', 'model.onnx'))) {
+    console.log(`generating the MiniLM-shaped benchmark model in ${modelDir} …`)
+    await generateBertModel(modelDir, MINILM_SPEC)
+  }
+  const embedder = await loadTransformersEmbedder({
+    modelsDir,
+    modelId: BENCH_MODEL_ID,
+    dtype: 'fp32',
+    threads,
+  })
+  const works = await sampleWorks(count)
+  const texts = works.map((w) => `${w['title']}\n${w['abstract']}`)
+  const tokenizer = (await import('@xenova/transformers')).AutoTokenizer
+  const tok = await tokenizer.from_pretrained(BENCH_MODEL_ID)
+  const tokens = texts.map((t) => (tok.encode(t) as number[]).length)
+  const meanTokens = tokens.reduce((a, b) => a + b, 0) / tokens.length
+
+  await embedder.embed(texts.slice(0, batch)) // warm-up: first run compiles kernels
+  let started = performance.now()
+  for (let i = 0; i < texts.length; i += batch) await embedder.embed(texts.slice(i, i + batch))
+  const rawSeconds = (performance.now() - started) / 1000
+
+  const { database, cleanup } = await benchDatabase()
+  try {
+    const services = createServices(
+      database,
+      { AUTH_SECRET: 'x'.repeat(32), EMBEDDING_BATCH_SIZE: batch },
+      {
+        embedder: {
+          embedder,
+          status: {
+            available: true,
+            modelId: embedder.modelId,
+            dtype: embedder.dtype,
+            dimensions: embedder.dimensions,
+          },
+        },
+      },
+    )
+    started = performance.now()
+    for (let i = 0; i < works.length; i += 500) await services.ingest.importBatch(works.slice(i, i + 500))
+    await services.embeddingWorker.drain()
+    const serviceSeconds = (performance.now() - started) / 1000
+    const [stored] = await database.rows<{ n: number }>(sql`select count(*)::int as n from work_embeddings`)
+
+    const raw = count / rawSeconds
+    const service = count / serviceSeconds
+    console.log(`model ${BENCH_MODEL_ID} (MiniLM-L6 shape, 384 dims, random weights), ${database.kind}`)
+    console.log(
+      `works ${count}, mean ${meanTokens.toFixed(0)} tokens (model truncates at 512), batch ${batch}`,
+    )
+    console.log(`raw pipeline:        ${raw.toFixed(1)} texts/s (${rawSeconds.toFixed(1)} s)`)
+    console.log(
+      `service end to end:  ${service.toFixed(1)} works/s (${serviceSeconds.toFixed(1)} s, ${stored?.n} stored)`,
+    )
+    console.log(`ratio service/raw:   ${(service / raw).toFixed(3)} (target >= 0.9)`)
+    console.log(`peak RSS:            ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`)
+  } finally {
+    await cleanup()
+  }
+}
+
+await main()
