@@ -3,14 +3,14 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { loadTransformersEmbedder } from '../../src/infra/embedder/transformers-embedder.js'
 import { TEST_MODEL_ID } from '../../src/models/cli.js'
 import { DownloadError, downloadModel } from '../../src/models/download.js'
 import { testModelsDir } from '../helpers/model.js'
 
 /** A stand-in hub on loopback serving the generated model in the hub's URL layout. */
-async function fakeHub(t: Parameters<Parameters<typeof t.test>[1]>[0], source: string) {
+async function fakeHub(t: Test, source: string) {
   const requests: string[] = []
   const server = createServer((request, response) => {
     requests.push(request.url ?? '')
