@@ -25,7 +25,13 @@ export class AccountsRepository {
   constructor(private readonly database: Database) {}
 
   /** Null when the email is taken (the unique index decides, so concurrent registrations are safe). */
-  async create(input: { email: string; displayName: string; passwordHash: string; role: Role }) {
+  async create(input: {
+    email: string
+    displayName: string
+    passwordHash: string
+    role: Role
+    createdAt: Date
+  }) {
     const [row] = await this.database.db
       .insert(accounts)
       .values(input)

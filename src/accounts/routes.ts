@@ -92,12 +92,10 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<{
         summary: 'Give an account a role (e.g. programme_officer)',
         params: IdParams,
         body: RoleBody,
-        response: { 200: Account, 401: err, 403: err, 404: err, ...commonErrors },
+        response: { 200: Account, 401: err, 403: err, 404: err, 409: err, ...commonErrors },
       },
     },
-    async (request) => {
-      requireRole(request, 'admin')
-      return accounts.setRole(request.params.id, request.body.role)
-    },
+    async (request) =>
+      accounts.changeRole(requireRole(request, 'admin'), request.params.id, request.body.role),
   )
 }

@@ -45,6 +45,8 @@ export class AccountsService {
       displayName: input.displayName.trim(),
       passwordHash: await hashPassword(input.password),
       role: input.role,
+      // From the injected clock: account age feeds the trust score.
+      createdAt: this.clock.now(),
     })
     if (!account) throw new ConflictError('An account with this email already exists')
     return account
@@ -84,14 +86,22 @@ export class AccountsService {
     return { ...toPublic(account), researcherId: await this.repository.claimedResearcherId(account.id) }
   }
 
+  /** An admin cannot change their own role, so the last admin cannot lock everyone out by accident. */
+  async changeRole(actor: Principal, accountId: number, role: Role) {
+    if (actor.accountId === accountId) throw new ConflictError('Admins cannot change their own role')
+    return this.setRole(accountId, role)
+  }
+
   async setRole(accountId: number, role: Role) {
     if (!(await this.repository.setRole(accountId, role))) throw new NotFoundError('Account', accountId)
     const account = (await this.repository.findById(accountId))!
     return toPublic(account)
   }
 
-  async accountCreatedAt(accountId: number): Promise<Date | null> {
-    return (await this.repository.findById(accountId))?.createdAt ?? null
+  async promoteByEmail(email: string) {
+    const account = await this.repository.findByEmail(normalizeEmail(email))
+    if (!account) throw new NotFoundError('Account', email)
+    return this.setRole(account.id, 'admin')
   }
 
   private async openSession(account: AccountRow): Promise<Session> {

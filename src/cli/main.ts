@@ -7,6 +7,9 @@ usage:
   collabmatch import FILE.jsonl [--batch-size N]   import works in OpenAlex's JSON shape
   collabmatch generate --works N --researchers N [--seed N] [--out FILE]
                                                   write a synthetic OpenAlex-shaped file
+  collabmatch admin create --email EMAIL [--name NAME] --password-stdin
+                                                  create an admin account (password read from stdin)
+  collabmatch admin promote --email EMAIL         make an existing account an admin
 
 Configuration comes from the environment (see .env.example): DATABASE_URL, DATA_DIR, …
 `
@@ -14,6 +17,7 @@ Configuration comes from the environment (see .env.example): DATABASE_URL, DATA_
 const commands: Record<string, (argv: string[]) => Promise<void>> = {
   import: runImport,
   generate: async (argv) => (await import('../generate/cli.js')).runGenerate(argv),
+  admin: async (argv) => (await import('../accounts/cli.js')).runAdmin(argv),
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -1,5 +1,7 @@
+import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import type { Role } from '../../src/infra/auth/tokens.js'
+import { importFile } from '../../src/ingest/file-import.js'
 
 export interface TestUser {
   accountId: number
@@ -43,3 +45,44 @@ export async function signUp(
 }
 
 export const ORCID_ANN = '0000-0002-1825-0097'
+
+const fixture = fileURLToPath(new URL('../fixtures/works-with-errors.jsonl', import.meta.url))
+
+export interface Catalogue {
+  ann: number
+  bob: number
+  cai: number
+  dana: number
+  /** Ann's institution (University 10). */
+  uni10: number
+}
+
+/**
+ * The shared fixture: Ann (ORCID, University 10) wrote W1, W2 with Bob (close collaborator),
+ * W2 also with Cai; Cai wrote W4 with Dana, so Dana is two hops from Ann.
+ */
+export async function seedCatalogue(app: FastifyInstance): Promise<Catalogue> {
+  await importFile(app.services.ingest, fixture)
+  const find = async (q: string): Promise<number> =>
+    (await app.inject({ url: `/v1/researchers?q=${q}` })).json().items[0].id
+  const ann = await find('Ann%20Lee')
+  const profile = (await app.inject({ url: `/v1/researchers/${ann}` })).json()
+  return {
+    ann,
+    bob: await find('Bob'),
+    cai: await find('Cai'),
+    dana: await find('Dana'),
+    uni10: profile.institution.id,
+  }
+}
+
+/** A clock tests can move. */
+export function movableClock(start = new Date('2026-01-01T00:00:00Z')) {
+  let now = start.getTime()
+  return {
+    now: () => new Date(now),
+    advance(ms: number) {
+      now += ms
+    },
+  }
+}
