@@ -22,19 +22,20 @@ export async function signUp(
   counter += 1
   const email = `${name ?? role}-${counter}-${process.pid}@example.org`
   const password = 'correct horse battery staple'
-  if (role !== 'researcher') {
-    await app.services.accounts.create({ email, password, displayName: name ?? role, role })
-  } else {
-    const res = await app.inject({
+  let res: Awaited<ReturnType<FastifyInstance['inject']>>
+  if (role === 'researcher') {
+    res = await app.inject({
       method: 'POST',
       url: '/v1/auth/register',
       payload: { email, password, displayName: name ?? 'Researcher' },
     })
-    if (res.statusCode !== 201) throw new Error(`register failed: ${res.statusCode} ${res.body}`)
+  } else {
+    // Only the CLI and admins hand out other roles; the service call stands in for them.
+    await app.services.accounts.create({ email, password, displayName: name ?? role, role })
+    res = await app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email, password } })
   }
-  const login = await app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email, password } })
-  if (login.statusCode !== 200) throw new Error(`login failed: ${login.statusCode} ${login.body}`)
-  const session = login.json()
+  if (res.statusCode >= 300) throw new Error(`sign-up failed: ${res.statusCode} ${res.body}`)
+  const session = res.json()
   return {
     accountId: session.account.id,
     token: session.accessToken,
@@ -85,4 +86,18 @@ export function movableClock(start = new Date('2026-01-01T00:00:00Z')) {
       now += ms
     },
   }
+}
+
+/** A new access token for a user whose token the test clock has expired. */
+export async function renew(app: FastifyInstance, user: TestUser): Promise<void> {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/auth/refresh',
+    payload: { refreshToken: user.refreshToken },
+  })
+  if (res.statusCode !== 200) throw new Error(`refresh failed: ${res.statusCode} ${res.body}`)
+  const session = res.json()
+  user.token = session.accessToken
+  user.refreshToken = session.refreshToken
+  user.headers.authorization = `Bearer ${session.accessToken}`
 }
