@@ -20,7 +20,7 @@ export async function signUp(
   name?: string,
 ): Promise<TestUser> {
   counter += 1
-  const email = `${name ?? role}-${counter}-${process.pid}@example.org`
+  const email = `${(name ?? role).toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${counter}-${process.pid}@example.org`
   const password = 'correct horse battery staple'
   let res: Awaited<ReturnType<FastifyInstance['inject']>>
   if (role === 'researcher') {
