@@ -17,14 +17,14 @@ export class FollowsService {
       throw new BadRequestError('You cannot follow your own record')
     const created = await this.repository.follow(principal.accountId, researcherId)
     if (created) this.events.emit('follow:created', { followerAccountId: principal.accountId, researcherId })
-    return this.state(principal, researcherId, true)
+    return this.state(researcherId, true)
   }
 
   async unfollow(principal: Principal, researcherId: number) {
     if (!(await this.repository.researcherExists(researcherId)))
       throw new NotFoundError('Researcher', researcherId)
     await this.repository.unfollow(principal.accountId, researcherId)
-    return this.state(principal, researcherId, false)
+    return this.state(researcherId, false)
   }
 
   async followers(researcherId: number, limit: number, offset: number) {
@@ -53,7 +53,7 @@ export class FollowsService {
     return this.repository.isFollowing(accountId, researcherId)
   }
 
-  private async state(_principal: Principal, researcherId: number, following: boolean) {
+  private async state(researcherId: number, following: boolean) {
     return { researcherId, following, followers: await this.repository.followerCount(researcherId) }
   }
 }
