@@ -264,3 +264,19 @@ t.test('bad claims are 4xx and store nothing', async (t) => {
   const [row] = await database.rows<{ n: number }>(sql`select count(*)::int as n from claims`)
   t.equal(row?.n, 0)
 })
+
+t.test('two accounts claiming one record at once: exactly one gets it, nobody gets a 5xx', async (t) => {
+  const database = await freshDatabase()
+  const app = await build(t, { database })
+  const { ann } = await seedCatalogue(app)
+  const users = await Promise.all([signUp(app), signUp(app), signUp(app)])
+  const results = await Promise.all(users.map((u) => claim(app, u, ann, { orcid: ORCID_ANN })))
+  for (const res of results)
+    t.ok(res.statusCode === 201 || res.statusCode === 409, `status ${res.statusCode}`)
+  const statuses = results.filter((r) => r.statusCode === 201).map((r) => r.json().status)
+  t.equal(statuses.filter((s) => s === 'approved').length, 1)
+  const [row] = await database.rows<{ n: number }>(
+    sql`select count(*)::int as n from researchers where claimed_by_account_id is not null`,
+  )
+  t.equal(row?.n, 1)
+})
