@@ -1,10 +1,23 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify'
-import type { Config } from './config/config.js'
+import { AccountsRepository } from './accounts/repository.js'
+import { accountsRoutes } from './accounts/routes.js'
+import { AccountsService } from './accounts/service.js'
+import { LoggingMailer, type Mailer } from './claims/mailer.js'
+import { ClaimsRepository } from './claims/repository.js'
+import { claimsRoutes } from './claims/routes.js'
+import { ClaimsService } from './claims/service.js'
+import { type Config, settingDefault } from './config/config.js'
 import { EmbeddingRepository } from './embeddings/repository.js'
 import { embeddingRoutes } from './embeddings/routes.js'
 import { EmbeddingStatusService } from './embeddings/service.js'
 import { defaultWorkerOptions, EmbeddingWorker } from './embeddings/worker.js'
+import { FollowsRepository } from './follows/repository.js'
+import { followsRoutes } from './follows/routes.js'
+import { FollowsService } from './follows/service.js'
+import { GraphRepository } from './graph/repository.js'
+import { graphRoutes } from './graph/routes.js'
+import { GraphService } from './graph/service.js'
 import { HealthRepository } from './health/repository.js'
 import { healthRoutes } from './health/routes.js'
 import { HealthService } from './health/service.js'
@@ -16,29 +29,62 @@ import type { Embedder, EmbedderStatus } from './infra/embedder/embedder.js'
 import { DomainEvents } from './infra/events.js'
 import { installErrorHandler } from './infra/http/error-handler.js'
 import { registerOpenApi } from './infra/http/openapi.js'
+import { installRateLimit } from './infra/http/rate-limit.js'
 import { IngestRepository } from './ingest/repository.js'
 import { IngestService } from './ingest/service.js'
 import { ResearchersRepository } from './researchers/repository.js'
 import { researchersRoutes } from './researchers/routes.js'
 import { ResearchersService } from './researchers/service.js'
+import { ResearcherSettingsRepository } from './researchers/settings-repository.js'
+import { researcherSettingsRoutes } from './researchers/settings-routes.js'
+import { ResearcherSettingsService } from './researchers/settings-service.js'
+import { TrustRepository } from './trust/repository.js'
+import { trustRoutes } from './trust/routes.js'
+import { TrustService } from './trust/service.js'
 import { WorksRepository } from './works/repository.js'
 import { worksRoutes } from './works/routes.js'
 import { WorksService } from './works/service.js'
 
-export type AppConfig = Pick<Config, 'LOG_LEVEL' | 'BODY_LIMIT_BYTES'> & { AUTH_SECRET: string }
+/** Settings with documented defaults: callers (tests, commands) pass only what they change. */
+type DefaultedSettings =
+  | 'NODE_ENV'
+  | 'AUTH_RATE_LIMIT_MAX'
+  | 'AUTH_RATE_LIMIT_WINDOW_SECONDS'
+  | 'REFRESH_TOKEN_TTL_DAYS'
+  | 'EMBEDDING_BATCH_SIZE'
+  | 'EMBEDDING_LEASE_SECONDS'
+
+/** Settings the app needs; the defaulted ones fall back to the config schema's defaults. */
+export type AppConfig = Pick<Config, 'LOG_LEVEL' | 'BODY_LIMIT_BYTES'> & { AUTH_SECRET: string } & Partial<
+    Pick<Config, DefaultedSettings>
+  >
 
 export interface AppOptions {
   config: AppConfig
   database: Database
   clock?: Clock
   logger?: FastifyServerOptions['logger']
+  /** Where claim confirmation codes go; by default a log line (without the code in production). */
+  mailer?: Mailer
   /** A loaded model, or null to run on lexical similarity only (the status says why). */
   embedder?: { embedder: Embedder | null; status: EmbedderStatus }
   /** Start the background embedding worker with the app; tests drain it by hand instead. */
   backgroundWorkers?: boolean
 }
 
-const NO_MODEL: AppOptions['embedder'] = {
+export interface ServiceOptions {
+  clock?: Clock
+  mailer?: Mailer
+  embedder?: AppOptions['embedder']
+  log?: FastifyBaseLogger
+}
+
+const setting = <K extends DefaultedSettings>(
+  config: Partial<Pick<Config, DefaultedSettings>>,
+  key: K,
+): Config[K] => config[key] ?? settingDefault(key)
+
+const NO_MODEL: NonNullable<AppOptions['embedder']> = {
   embedder: null,
   status: {
     available: false,
@@ -49,35 +95,63 @@ const NO_MODEL: AppOptions['embedder'] = {
   },
 }
 
-export const APP_VERSION = '0.1.0'
-
+/** Logs nowhere: for commands that build services but never send a code. */
+const silentMailer: Mailer = { sendClaimCode: async () => {} }
 const silentLog = { info() {}, warn() {}, error() {} }
+
+export const APP_VERSION = '0.1.0'
 
 /** Builds services from what it is given; it opens nothing and listens on nothing. */
 export function createServices(
   database: Database,
-  config: Pick<AppConfig, 'AUTH_SECRET'> &
-    Partial<Pick<Config, 'EMBEDDING_BATCH_SIZE' | 'EMBEDDING_LEASE_SECONDS'>>,
-  options: { clock?: Clock; embedder?: AppOptions['embedder']; log?: FastifyBaseLogger } = {},
+  config: Pick<AppConfig, 'AUTH_SECRET'> & Partial<Pick<Config, DefaultedSettings>>,
+  options: ServiceOptions = {},
 ) {
   const clock = options.clock ?? systemClock
   const events = new DomainEvents()
   const ingest = new IngestService(new IngestRepository(database), events)
-  const { embedder, status } = options.embedder ?? NO_MODEL!
+  const tokens = new TokenService(config.AUTH_SECRET, clock)
+  const trust = new TrustService(new TrustRepository(database), clock)
+  const follows = new FollowsService(new FollowsRepository(database), events)
+  const settingsRepository = new ResearcherSettingsRepository(database)
+  const { embedder, status } = options.embedder ?? NO_MODEL
   const embeddingRepository = new EmbeddingRepository(database)
   return {
     clock,
     events,
-    tokens: new TokenService(config.AUTH_SECRET, clock),
+    tokens,
     ingest,
     health: new HealthService(new HealthRepository(database), status),
-    researchers: new ResearchersService(new ResearchersRepository(database)),
+    accounts: new AccountsService(
+      new AccountsRepository(database),
+      tokens,
+      clock,
+      setting(config, 'REFRESH_TOKEN_TTL_DAYS'),
+    ),
+    claims: new ClaimsService(
+      new ClaimsRepository(database),
+      options.mailer ?? silentMailer,
+      events,
+      clock,
+      config.AUTH_SECRET,
+    ),
+    trust,
+    follows,
+    graph: new GraphService(new GraphRepository(database)),
+    /** Matching reads excluded works, emphasised topics and openness through this repository. */
+    researcherSettings: settingsRepository,
+    settings: new ResearcherSettingsService(settingsRepository),
+    researchers: new ResearchersService(new ResearchersRepository(database), {
+      trust,
+      follows,
+      settings: settingsRepository,
+    }),
     works: new WorksService(new WorksRepository(database)),
     embeddings: new EmbeddingStatusService(embeddingRepository, status),
     embeddingWorker: new EmbeddingWorker(embeddingRepository, embedder, events, options.log ?? silentLog, {
       ...defaultWorkerOptions,
-      batchSize: config.EMBEDDING_BATCH_SIZE ?? defaultWorkerOptions.batchSize,
-      leaseSeconds: config.EMBEDDING_LEASE_SECONDS ?? defaultWorkerOptions.leaseSeconds,
+      batchSize: setting(config, 'EMBEDDING_BATCH_SIZE'),
+      leaseSeconds: setting(config, 'EMBEDDING_LEASE_SECONDS'),
     }),
   }
 }
@@ -98,18 +172,31 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  const services = createServices(options.database, options.config, {
+  const { config } = options
+  const services = createServices(options.database, config, {
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.embedder ? { embedder: options.embedder } : {}),
+    mailer: options.mailer ?? new LoggingMailer(app.log, setting(config, 'NODE_ENV') !== 'production'),
     log: app.log,
   })
   app.decorate('services', services)
   installErrorHandler(app)
+  await installRateLimit(app)
   await app.register(authPlugin, { tokens: services.tokens })
   await registerOpenApi(app, APP_VERSION)
 
+  const rateLimit = {
+    max: setting(config, 'AUTH_RATE_LIMIT_MAX'),
+    timeWindow: setting(config, 'AUTH_RATE_LIMIT_WINDOW_SECONDS') * 1000,
+  }
   await app.register(healthRoutes, { health: services.health })
+  await app.register(accountsRoutes, { accounts: services.accounts, rateLimit })
   await app.register(researchersRoutes, { researchers: services.researchers })
+  await app.register(researcherSettingsRoutes, { settings: services.settings })
+  await app.register(claimsRoutes, { claims: services.claims, rateLimit })
+  await app.register(trustRoutes, { trust: services.trust })
+  await app.register(followsRoutes, { follows: services.follows })
+  await app.register(graphRoutes, { graph: services.graph })
   await app.register(worksRoutes, { works: services.works, ingest: services.ingest })
   await app.register(embeddingRoutes, { embeddings: services.embeddings })
 

@@ -12,6 +12,9 @@ usage:
   collabmatch model status [MODEL_ID]              which model files are present
   collabmatch embed                                embed everything queued now, with progress
   collabmatch reembed                              switch to EMBEDDING_MODEL: queue and embed every work
+  collabmatch admin create --email EMAIL [--name NAME] --password-stdin
+                                                  create an admin account (password read from stdin)
+  collabmatch admin promote --email EMAIL         make an existing account an admin
 
 Configuration comes from the environment (see .env.example): DATABASE_URL, DATA_DIR, …
 `
@@ -22,6 +25,7 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   model: async (argv) => (await import('../models/cli.js')).runModel(argv),
   embed: async (argv) => (await import('../embeddings/cli.js')).runEmbed(argv, { reembed: false }),
   reembed: async (argv) => (await import('../embeddings/cli.js')).runEmbed(argv, { reembed: true }),
+  admin: async (argv) => (await import('../accounts/cli.js')).runAdmin(argv),
 }
 
 async function main(argv: string[]): Promise<void> {

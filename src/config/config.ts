@@ -40,9 +40,18 @@ export const ConfigSchema = Type.Object({
   /** Signs access tokens; a development fallback is used unless NODE_ENV=production. */
   AUTH_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   BODY_LIMIT_BYTES: Type.Integer({ default: 8 * 1024 * 1024, minimum: 1024 }),
+  /** Requests per client address and window on each auth route (register, login, refresh, claims). */
+  AUTH_RATE_LIMIT_MAX: Type.Integer({ default: 20, minimum: 1, maximum: 100_000 }),
+  AUTH_RATE_LIMIT_WINDOW_SECONDS: Type.Integer({ default: 60, minimum: 1, maximum: 86_400 }),
+  REFRESH_TOKEN_TTL_DAYS: Type.Integer({ default: 30, minimum: 1, maximum: 365 }),
 })
 
 export type Config = Static<typeof ConfigSchema>
+
+/** A setting's documented default, for callers (like tests) that build a partial config. */
+export function settingDefault<K extends keyof typeof ConfigSchema.properties>(key: K): Config[K] {
+  return (ConfigSchema.properties[key] as { default?: unknown }).default as Config[K]
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError'

@@ -3,6 +3,17 @@ import { EventEmitter } from 'node:events'
 /** What one part of the service tells the others, in process; the realtime layer fans it out. */
 export interface DomainEventMap {
   'works:changed': [{ workIds: number[] }]
+  /** Emitted after commit, only when the follow is new (a repeated PUT emits nothing). */
+  'follow:created': [{ followerAccountId: number; researcherId: number }]
+  /** Emitted after commit whenever a claim leaves 'pending' or is released. */
+  'claim:decided': [
+    {
+      claimId: number
+      accountId: number
+      researcherId: number
+      status: 'approved' | 'rejected' | 'released'
+    },
+  ]
 }
 
 export class DomainEvents extends EventEmitter<DomainEventMap> {}

@@ -1,5 +1,13 @@
-import { and, count, desc, eq, sql } from 'drizzle-orm'
-import { authorships, institutions, researchers, topics, works, workTopics } from '../../db/schema/index.js'
+import { and, count, desc, eq, notInArray, sql } from 'drizzle-orm'
+import {
+  authorships,
+  excludedWorks,
+  institutions,
+  researchers,
+  topics,
+  works,
+  workTopics,
+} from '../../db/schema/index.js'
 import type { Database } from '../infra/db/database.js'
 
 /** Two people are close collaborators once they share this many works. */
@@ -11,6 +19,7 @@ export interface ResearcherRow {
   name: string
   orcid: string | null
   openToCollaborate: boolean
+  claimedByAccountId: number | null
   institution: { id: number; name: string; ror: string | null; countryCode: string | null } | null
 }
 
@@ -31,6 +40,7 @@ export class ResearchersRepository {
         name: researchers.name,
         orcid: researchers.orcid,
         openToCollaborate: researchers.openToCollaborate,
+        claimedByAccountId: researchers.claimedByAccountId,
         institutionId: institutions.id,
         institutionName: institutions.name,
         institutionRor: institutions.ror,
@@ -46,6 +56,7 @@ export class ResearchersRepository {
       name: row.name,
       orcid: row.orcid,
       openToCollaborate: row.openToCollaborate,
+      claimedByAccountId: row.claimedByAccountId,
       institution:
         row.institutionId === null
           ? null
@@ -75,13 +86,18 @@ export class ResearchersRepository {
     return row ?? { works: 0, topics: 0, closeCollaborators: 0 }
   }
 
+  /** Expertise as the profile shows it: works the claimant excluded do not count. */
   async topTopics(id: number, limit: number): Promise<{ id: number; name: string; works: number }[]> {
+    const excluded = this.database.db
+      .select({ workId: excludedWorks.workId })
+      .from(excludedWorks)
+      .where(eq(excludedWorks.researcherId, id))
     return this.database.db
       .select({ id: topics.id, name: topics.name, works: count().mapWith(Number) })
       .from(authorships)
       .innerJoin(workTopics, eq(workTopics.workId, authorships.workId))
       .innerJoin(topics, eq(topics.id, workTopics.topicId))
-      .where(eq(authorships.researcherId, id))
+      .where(and(eq(authorships.researcherId, id), notInArray(authorships.workId, excluded)))
       .groupBy(topics.id, topics.name)
       .orderBy(desc(count()), topics.id)
       .limit(limit)

@@ -31,7 +31,7 @@ export const researchersRoutes: FastifyPluginAsyncTypebox<{ researchers: Researc
         response: { 200: ResearcherProfile, 404: Type.Ref('ErrorResponse'), ...commonErrors },
       },
     },
-    async (request) => researchers.profile(request.params.id),
+    async (request) => researchers.profile(request.params.id, request.principal),
   )
 
   app.get(

@@ -1,5 +1,6 @@
 import { Type } from 'typebox'
 import { PageInfo } from '../shared/schemas.js'
+import { Trust } from '../trust/schemas.js'
 
 export const InstitutionRef = Type.Object({
   id: Type.Integer(),
@@ -17,12 +18,23 @@ export const ResearcherProfile = Type.Object({
   orcid: Type.Union([Type.String(), Type.Null()]),
   institution: Type.Union([InstitutionRef, Type.Null()]),
   openToCollaborate: Type.Boolean(),
+  claimed: Type.Boolean({ description: 'An account has claimed this record' }),
+  trust: Trust,
   counts: Type.Object({
     works: Type.Integer(),
     topics: Type.Integer(),
     closeCollaborators: Type.Integer({ description: 'Co-authors with at least two joint works' }),
+    followers: Type.Integer(),
   }),
-  topTopics: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), works: Type.Integer() })),
+  topTopics: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), works: Type.Integer() }), {
+    description: 'By works, leaving out works the claimant excluded',
+  }),
+  emphasisedTopics: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String() }), {
+    description: 'Chosen by the claimant',
+  }),
+  viewer: Type.Union([Type.Object({ following: Type.Boolean(), isClaimant: Type.Boolean() }), Type.Null()], {
+    description: "The caller's relation to the record; null when anonymous",
+  }),
 })
 
 export const ResearcherWork = Type.Object({

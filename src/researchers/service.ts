@@ -1,17 +1,44 @@
+import type { FollowsService } from '../follows/service.js'
+import type { Principal } from '../infra/auth/tokens.js'
 import { NotFoundError } from '../infra/http/errors.js'
+import type { TrustService } from '../trust/service.js'
 import type { ResearchersRepository } from './repository.js'
+import type { ResearcherSettingsRepository } from './settings-repository.js'
+
+export interface ProfileParts {
+  trust: TrustService
+  follows: FollowsService
+  settings: ResearcherSettingsRepository
+}
 
 export class ResearchersService {
-  constructor(private readonly repository: ResearchersRepository) {}
+  constructor(
+    private readonly repository: ResearchersRepository,
+    private readonly parts: ProfileParts,
+  ) {}
 
-  async profile(id: number) {
+  /** The public profile; `viewer` says how the caller relates to it, never who claimed it. */
+  async profile(id: number, viewer: Principal | null = null) {
     const researcher = await this.repository.findById(id)
     if (!researcher) throw new NotFoundError('Researcher', id)
-    const [counts, topTopics] = await Promise.all([
+    const [counts, topTopics, followers, trust, emphasisedTopics, following] = await Promise.all([
       this.repository.counts(id),
       this.repository.topTopics(id, 10),
+      this.parts.follows.followerCount(id),
+      this.parts.trust.snapshot(id),
+      this.parts.settings.emphasisedTopics(id),
+      viewer ? this.parts.follows.isFollowing(viewer.accountId, id) : Promise.resolve(false),
     ])
-    return { ...researcher, counts, topTopics }
+    const { claimedByAccountId, ...visible } = researcher
+    return {
+      ...visible,
+      claimed: claimedByAccountId !== null,
+      trust: trust!,
+      counts: { ...counts, followers },
+      topTopics,
+      emphasisedTopics,
+      viewer: viewer ? { following, isClaimant: claimedByAccountId === viewer.accountId } : null,
+    }
   }
 
   async works(id: number, limit: number, offset: number) {

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import { requireRole } from '../infra/auth/plugin.js'
 import { BadRequestError } from '../infra/http/errors.js'
 import { type IngestService, InvalidBatchError } from '../ingest/service.js'
 import { commonErrors, IdParams } from '../shared/schemas.js'
@@ -28,12 +29,19 @@ export const worksRoutes: FastifyPluginAsyncTypebox<{ works: WorksService; inges
     {
       schema: {
         tags: ['works'],
-        summary: 'Push up to 1000 works in OpenAlex shape; all or nothing',
+        summary: 'Admin: push up to 1000 works in OpenAlex shape; all or nothing',
         body: WorksBatch,
-        response: { 200: ImportSummary, ...commonErrors },
+        response: {
+          200: ImportSummary,
+          401: Type.Ref('ErrorResponse'),
+          403: Type.Ref('ErrorResponse'),
+          ...commonErrors,
+        },
       },
     },
     async (request) => {
+      // Imports rewrite the catalogue (and who appears as whose co-author): operators only.
+      requireRole(request, 'admin')
       try {
         return await ingest.importBatch(request.body.works)
       } catch (error) {

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm'
+import type { FastifyInstance } from 'fastify'
 import t from 'tap'
 import type { Embedder } from '../../src/infra/embedder/embedder.js'
 import { build } from '../helpers/build.js'
@@ -14,6 +15,10 @@ const work = (id: string, title: string, abstract: string | null, year = 2020) =
     { author: { id: 'A1', display_name: 'Ann Lee' } },
     { author: { id: `A-${id}`, display_name: `Co ${id}` } },
   ],
+})
+
+const admin = (app: FastifyInstance) => ({
+  authorization: `Bearer ${app.services.tokens.issueAccessToken({ accountId: 1, role: 'admin' }).token}`,
 })
 
 /** Counts what reaches the model, and can be told to fail. */
@@ -63,6 +68,7 @@ t.test(
     const res = await app.inject({
       method: 'POST',
       url: '/v1/works',
+      headers: admin(app),
       payload: {
         works: [
           work('W1', 'Graph networks for proteins', 'We fold proteins with graphs.'),
@@ -108,7 +114,12 @@ t.test('a changed text is embedded again; an unchanged re-import is not', async 
   const counting = countingEmbedder(await testEmbedder())
   const { app } = await appWith(t, counting.embedder)
   const push = (abstract: string) =>
-    app.inject({ method: 'POST', url: '/v1/works', payload: { works: [work('W1', 'Title', abstract)] } })
+    app.inject({
+      method: 'POST',
+      url: '/v1/works',
+      headers: admin(app),
+      payload: { works: [work('W1', 'Title', abstract)] },
+    })
   await push('first')
   await app.services.embeddingWorker.drain()
   await push('first')
@@ -124,6 +135,7 @@ t.test('a failing model is retried with backoff and nothing is lost', async (t) 
   await app.inject({
     method: 'POST',
     url: '/v1/works',
+    headers: admin(app),
     payload: { works: [work('W1', 'T1', 'a'), work('W2', 'T2', 'b')] },
   })
   counting.failNext(1)
@@ -145,6 +157,7 @@ t.test(
     await app.inject({
       method: 'POST',
       url: '/v1/works',
+      headers: admin(app),
       payload: { works: [work('W1', 'T1', 'a'), work('W2', 'T2', 'b'), work('W3', 'T3', 'c')] },
     })
     const { EmbeddingRepository } = await import('../../src/embeddings/repository.js')
@@ -165,6 +178,7 @@ t.test('without a model the lexical vectors are still made and dense ones wait',
   await app.inject({
     method: 'POST',
     url: '/v1/works',
+    headers: admin(app),
     payload: { works: [work('W1', 'Protein graphs', 'x')] },
   })
   t.equal(await app.services.embeddingWorker.drain(), 1)
@@ -180,6 +194,7 @@ t.test('GET /v1/admin/embedding-status is for admins and counts the queue', asyn
   await app.inject({
     method: 'POST',
     url: '/v1/works',
+    headers: admin(app),
     payload: { works: [work('W1', 'T1', 'a'), work('W2', 'T2', 'b')] },
   })
   const token = (role: 'admin' | 'researcher') =>

@@ -5,6 +5,7 @@ import type { Database } from '../../src/infra/db/database.js'
 import { importFile } from '../../src/ingest/file-import.js'
 import { build } from '../helpers/build.js'
 import { freshDatabase } from '../helpers/database.js'
+import { signUp } from '../helpers/identity.js'
 
 const fixture = fileURLToPath(new URL('../fixtures/works-with-errors.jsonl', import.meta.url))
 
@@ -29,7 +30,7 @@ t.test('imports a file, reporting malformed lines by number and importing the re
   t.equal(profile.name, 'Ann Lee', 'the newest work names the author')
   t.equal(profile.orcid, '0000-0002-1825-0097')
   t.equal(profile.institution.name, 'University 10', 'the 2015 work does not move the affiliation back')
-  t.same(profile.counts, { works: 4, topics: 2, closeCollaborators: 1 })
+  t.same(profile.counts, { works: 4, topics: 2, closeCollaborators: 1, followers: 0 })
 })
 
 t.test('importing the same file twice changes nothing', async (t) => {
@@ -46,9 +47,11 @@ t.test('importing the same file twice changes nothing', async (t) => {
 
 t.test('an edited work is updated, with its authorships replaced', async (t) => {
   const app = await build(t)
+  const admin = await signUp(app, 'admin')
   await importFile(app.services.ingest, fixture)
   const pushed = await app.inject({
     method: 'POST',
+    headers: admin.headers,
     url: '/v1/works',
     payload: {
       works: [

@@ -16,7 +16,9 @@ t.test('researcher read API', async (t) => {
     t.equal(res.statusCode, 200)
     const body = res.json()
     t.same(Object.keys(body).sort(), [
+      'claimed',
       'counts',
+      'emphasisedTopics',
       'externalId',
       'id',
       'institution',
@@ -24,7 +26,12 @@ t.test('researcher read API', async (t) => {
       'openToCollaborate',
       'orcid',
       'topTopics',
+      'trust',
+      'viewer',
     ])
+    t.equal(body.claimed, false)
+    t.same(body.viewer, null)
+    t.same(body.trust, { score: 19, label: 'Unverified', verificationLevel: 'L1' }, 'L1 (15) + 4 works')
     t.equal(body.externalId, 'A1')
     t.equal(body.openToCollaborate, false)
     t.same(body.topTopics[0], { id: 1, name: 'Topic 1', works: 3 })

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm'
 import t from 'tap'
 import { build } from '../helpers/build.js'
 import { freshDatabase } from '../helpers/database.js'
+import { signUp } from '../helpers/identity.js'
 
 const work = (id: string, extra: Record<string, unknown> = {}) => ({
   id,
@@ -21,8 +22,10 @@ const work = (id: string, extra: Record<string, unknown> = {}) => ({
 
 t.test('POST /v1/works stores a batch and GET returns the work', async (t) => {
   const app = await build(t)
+  const admin = await signUp(app, 'admin')
   const res = await app.inject({
     method: 'POST',
+    headers: admin.headers,
     url: '/v1/works',
     payload: { works: [work('W1'), work('W2')] },
   })
@@ -39,15 +42,22 @@ t.test('POST /v1/works stores a batch and GET returns the work', async (t) => {
     authors: [{ name: 'Ann Lee', position: 0 }],
     topics: [{ name: 'Topic', score: 0.5 }],
   })
-  const again = await app.inject({ method: 'POST', url: '/v1/works', payload: { works: [work('W1')] } })
+  const again = await app.inject({
+    method: 'POST',
+    headers: admin.headers,
+    url: '/v1/works',
+    payload: { works: [work('W1')] },
+  })
   t.match(again.json(), { inserted: 0, updated: 0, unchanged: 1 })
 })
 
 t.test('a batch with one invalid work is rejected whole and changes nothing', async (t) => {
   const database = await freshDatabase()
   const app = await build(t, { database })
+  const admin = await signUp(app, 'admin')
   const res = await app.inject({
     method: 'POST',
+    headers: admin.headers,
     url: '/v1/works',
     payload: { works: [work('W1'), { id: 'W2' }, work('W3', { publication_year: 'x' })] },
   })
@@ -62,6 +72,7 @@ t.test('a batch with one invalid work is rejected whole and changes nothing', as
 
 t.test('malformed requests get 4xx JSON', async (t) => {
   const app = await build(t)
+  const admin = await signUp(app, 'admin')
   const cases = [
     { payload: '{bad json', headers: { 'content-type': 'application/json' }, status: 400 },
     { payload: { works: [] }, status: 400 },
@@ -73,6 +84,7 @@ t.test('malformed requests get 4xx JSON', async (t) => {
   for (const { payload, headers, status } of cases) {
     const res = await app.inject({
       method: 'POST',
+      headers: admin.headers,
       url: '/v1/works',
       payload,
       ...(headers ? { headers } : {}),

@@ -46,3 +46,9 @@ export class ServiceUnavailableError extends AppError {
     super(503, 'UNAVAILABLE', message)
   }
 }
+
+export class TooManyRequestsError extends AppError {
+  constructor(message: string) {
+    super(429, 'RATE_LIMITED', message)
+  }
+}

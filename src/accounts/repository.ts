@@ -1,0 +1,101 @@
+import { and, eq, isNull, sql } from 'drizzle-orm'
+import { accounts, refreshTokens, researchers } from '../../db/schema/index.js'
+import type { Role } from '../infra/auth/tokens.js'
+import type { Database } from '../infra/db/database.js'
+
+export interface AccountRow {
+  id: number
+  email: string
+  displayName: string
+  passwordHash: string
+  role: Role
+  createdAt: Date
+}
+
+const accountColumns = {
+  id: accounts.id,
+  email: accounts.email,
+  displayName: accounts.displayName,
+  passwordHash: accounts.passwordHash,
+  role: accounts.role,
+  createdAt: accounts.createdAt,
+}
+
+export class AccountsRepository {
+  constructor(private readonly database: Database) {}
+
+  /** Null when the email is taken (the unique index decides, so concurrent registrations are safe). */
+  async create(input: {
+    email: string
+    displayName: string
+    passwordHash: string
+    role: Role
+    createdAt: Date
+  }) {
+    const [row] = await this.database.db
+      .insert(accounts)
+      .values(input)
+      .onConflictDoNothing({ target: accounts.email })
+      .returning(accountColumns)
+    return row ?? null
+  }
+
+  async findByEmail(email: string): Promise<AccountRow | null> {
+    const [row] = await this.database.db
+      .select(accountColumns)
+      .from(accounts)
+      .where(eq(accounts.email, email))
+    return row ?? null
+  }
+
+  async findById(id: number): Promise<AccountRow | null> {
+    const [row] = await this.database.db.select(accountColumns).from(accounts).where(eq(accounts.id, id))
+    return row ?? null
+  }
+
+  async claimedResearcherId(accountId: number): Promise<number | null> {
+    const [row] = await this.database.db
+      .select({ id: researchers.id })
+      .from(researchers)
+      .where(eq(researchers.claimedByAccountId, accountId))
+    return row?.id ?? null
+  }
+
+  async setRole(id: number, role: Role): Promise<boolean> {
+    const rows = await this.database.db
+      .update(accounts)
+      .set({ role, updatedAt: sql`now()` })
+      .where(eq(accounts.id, id))
+      .returning({ id: accounts.id })
+    return rows.length > 0
+  }
+
+  async storeRefreshToken(accountId: number, tokenHash: string, expiresAt: Date): Promise<void> {
+    await this.database.db.insert(refreshTokens).values({ accountId, tokenHash, expiresAt })
+  }
+
+  /**
+   * Revokes the token and returns it, in one statement, so two concurrent refreshes with the same
+   * token cannot both succeed. A token already revoked comes back with `alreadyRevoked`.
+   */
+  async consumeRefreshToken(tokenHash: string, now: Date) {
+    const [row] = await this.database.db
+      .update(refreshTokens)
+      .set({ revokedAt: now })
+      .where(and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.revokedAt)))
+      .returning({ accountId: refreshTokens.accountId, expiresAt: refreshTokens.expiresAt })
+    if (row) return { ...row, alreadyRevoked: false }
+    const [revoked] = await this.database.db
+      .select({ accountId: refreshTokens.accountId, expiresAt: refreshTokens.expiresAt })
+      .from(refreshTokens)
+      .where(eq(refreshTokens.tokenHash, tokenHash))
+    return revoked ? { ...revoked, alreadyRevoked: true } : null
+  }
+
+  async revokeAllRefreshTokens(accountId: number, now: Date): Promise<void> {
+    await this.database.db
+      .update(refreshTokens)
+      .set({ revokedAt: now })
+      .where(and(eq(refreshTokens.accountId, accountId), isNull(refreshTokens.revokedAt)))
+  }
+}

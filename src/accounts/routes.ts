@@ -1,0 +1,101 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { requirePrincipal, requireRole } from '../infra/auth/plugin.js'
+import type { RouteRateLimit } from '../infra/http/rate-limit.js'
+import { commonErrors, IdParams } from '../shared/schemas.js'
+import { Account, LoginBody, Me, RefreshBody, RegisterBody, RoleBody, Session } from './schemas.js'
+import type { AccountsService } from './service.js'
+
+const err = Type.Ref('ErrorResponse')
+
+export const accountsRoutes: FastifyPluginAsyncTypebox<{
+  accounts: AccountsService
+  rateLimit: RouteRateLimit
+}> = async (app, { accounts, rateLimit }) => {
+  const limited = { rateLimit }
+
+  app.post(
+    '/v1/auth/register',
+    {
+      config: limited,
+      schema: {
+        tags: ['accounts'],
+        summary: 'Create a researcher account and log in',
+        body: RegisterBody,
+        response: { 201: Session, 409: err, 429: err, ...commonErrors },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await accounts.register(request.body)),
+  )
+
+  app.post(
+    '/v1/auth/login',
+    {
+      config: limited,
+      schema: {
+        tags: ['accounts'],
+        summary: 'Exchange email and password for an access and a refresh token',
+        body: LoginBody,
+        response: { 200: Session, 401: err, 429: err, ...commonErrors },
+      },
+    },
+    async (request) => accounts.login(request.body.email, request.body.password),
+  )
+
+  app.post(
+    '/v1/auth/refresh',
+    {
+      config: limited,
+      schema: {
+        tags: ['accounts'],
+        summary: 'Trade a refresh token (once) for a new pair',
+        body: RefreshBody,
+        response: { 200: Session, 401: err, 429: err, ...commonErrors },
+      },
+    },
+    async (request) => accounts.refresh(request.body.refreshToken),
+  )
+
+  app.post(
+    '/v1/auth/logout',
+    {
+      schema: {
+        tags: ['accounts'],
+        summary: 'Revoke a refresh token; access tokens expire on their own',
+        body: RefreshBody,
+        response: { 204: Type.Null(), ...commonErrors },
+      },
+    },
+    async (request, reply) => {
+      await accounts.logout(request.body.refreshToken)
+      return reply.status(204).send(null)
+    },
+  )
+
+  app.get(
+    '/v1/me',
+    {
+      schema: {
+        tags: ['accounts'],
+        summary: 'The calling account',
+        response: { 200: Me, 401: err, ...commonErrors },
+      },
+    },
+    async (request) => accounts.me(requirePrincipal(request)),
+  )
+
+  app.put(
+    '/v1/admin/accounts/:id/role',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Give an account a role (e.g. programme_officer)',
+        params: IdParams,
+        body: RoleBody,
+        response: { 200: Account, 401: err, 403: err, 404: err, 409: err, ...commonErrors },
+      },
+    },
+    async (request) =>
+      accounts.changeRole(requireRole(request, 'admin'), request.params.id, request.body.role),
+  )
+}

@@ -1,0 +1,52 @@
+import { Type } from 'typebox'
+
+export const RoleSchema = Type.Union([
+  Type.Literal('researcher'),
+  Type.Literal('programme_officer'),
+  Type.Literal('admin'),
+])
+
+export const Email = Type.String({ format: 'email', minLength: 3, maxLength: 254 })
+export const Password = Type.String({ minLength: 10, maxLength: 200 })
+
+export const Account = Type.Object({
+  id: Type.Integer(),
+  email: Type.String(),
+  displayName: Type.String(),
+  role: RoleSchema,
+  createdAt: Type.String({ format: 'date-time' }),
+})
+
+export const Me = Type.Object({
+  ...Account.properties,
+  researcherId: Type.Union([Type.Integer(), Type.Null()], { description: 'The record this account claimed' }),
+})
+
+export const Session = Type.Object({
+  accessToken: Type.String(),
+  accessTokenExpiresAt: Type.String({ format: 'date-time' }),
+  refreshToken: Type.String({ description: 'Opaque; works once, a new one comes back with each refresh' }),
+  refreshTokenExpiresAt: Type.String({ format: 'date-time' }),
+  account: Account,
+})
+
+export const RegisterBody = Type.Object(
+  {
+    email: Email,
+    password: Password,
+    displayName: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
+  },
+  { additionalProperties: false },
+)
+export const LoginBody = Type.Object(
+  {
+    email: Type.String({ minLength: 1, maxLength: 254 }),
+    password: Type.String({ minLength: 1, maxLength: 200 }),
+  },
+  { additionalProperties: false },
+)
+export const RefreshBody = Type.Object(
+  { refreshToken: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+)
+export const RoleBody = Type.Object({ role: RoleSchema }, { additionalProperties: false })

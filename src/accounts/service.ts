@@ -1,0 +1,130 @@
+import { randomToken, sha256 } from '../infra/auth/secrets.js'
+import type { Principal, Role, TokenService } from '../infra/auth/tokens.js'
+import type { Clock } from '../infra/clock.js'
+import { ConflictError, NotFoundError, UnauthorizedError } from '../infra/http/errors.js'
+import { DUMMY_HASH, hashPassword, verifyPassword } from './password.js'
+import type { AccountRow, AccountsRepository } from './repository.js'
+
+const DAY_MS = 86_400_000
+
+export interface Session {
+  accessToken: string
+  accessTokenExpiresAt: string
+  refreshToken: string
+  refreshTokenExpiresAt: string
+  account: PublicAccount
+}
+
+export interface PublicAccount {
+  id: number
+  email: string
+  displayName: string
+  role: Role
+  createdAt: string
+}
+
+export const normalizeEmail = (email: string): string => email.trim().toLowerCase()
+
+export class AccountsService {
+  constructor(
+    private readonly repository: AccountsRepository,
+    private readonly tokens: TokenService,
+    private readonly clock: Clock,
+    private readonly refreshTtlDays: number,
+  ) {}
+
+  async register(input: { email: string; password: string; displayName: string }): Promise<Session> {
+    const account = await this.create({ ...input, role: 'researcher' })
+    return this.openSession(account)
+  }
+
+  /** Used by the admin CLI as well as registration; only the CLI and admins hand out other roles. */
+  async create(input: { email: string; password: string; displayName: string; role: Role }) {
+    const account = await this.repository.create({
+      email: normalizeEmail(input.email),
+      displayName: input.displayName.trim(),
+      passwordHash: await hashPassword(input.password),
+      role: input.role,
+      // From the injected clock: account age feeds the trust score.
+      createdAt: this.clock.now(),
+    })
+    if (!account) throw new ConflictError('An account with this email already exists')
+    return account
+  }
+
+  async login(email: string, password: string): Promise<Session> {
+    const account = await this.repository.findByEmail(normalizeEmail(email))
+    // Hash even for an unknown email so response time does not reveal which emails exist.
+    const ok = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH)
+    if (!account || !ok) throw new UnauthorizedError('Wrong email or password')
+    return this.openSession(account)
+  }
+
+  /** Rotation: every refresh token works once. A reused one means it leaked, so the account is logged out everywhere. */
+  async refresh(refreshToken: string): Promise<Session> {
+    const now = this.clock.now()
+    const row = await this.repository.consumeRefreshToken(sha256(refreshToken), now)
+    if (!row) throw new UnauthorizedError('Unknown refresh token')
+    if (row.alreadyRevoked) {
+      await this.repository.revokeAllRefreshTokens(row.accountId, now)
+      throw new UnauthorizedError('Refresh token already used; all sessions were ended')
+    }
+    if (row.expiresAt.getTime() <= now.getTime()) throw new UnauthorizedError('Refresh token expired')
+    const account = await this.repository.findById(row.accountId)
+    if (!account) throw new UnauthorizedError('Account no longer exists')
+    return this.openSession(account)
+  }
+
+  /** Idempotent: an unknown or already revoked token is simply gone. */
+  async logout(refreshToken: string): Promise<void> {
+    await this.repository.consumeRefreshToken(sha256(refreshToken), this.clock.now())
+  }
+
+  async me(principal: Principal) {
+    const account = await this.repository.findById(principal.accountId)
+    if (!account) throw new UnauthorizedError('Account no longer exists')
+    return { ...toPublic(account), researcherId: await this.repository.claimedResearcherId(account.id) }
+  }
+
+  /** An admin cannot change their own role, so the last admin cannot lock everyone out by accident. */
+  async changeRole(actor: Principal, accountId: number, role: Role) {
+    if (actor.accountId === accountId) throw new ConflictError('Admins cannot change their own role')
+    return this.setRole(accountId, role)
+  }
+
+  async setRole(accountId: number, role: Role) {
+    if (!(await this.repository.setRole(accountId, role))) throw new NotFoundError('Account', accountId)
+    const account = (await this.repository.findById(accountId))!
+    return toPublic(account)
+  }
+
+  async promoteByEmail(email: string) {
+    const account = await this.repository.findByEmail(normalizeEmail(email))
+    if (!account) throw new NotFoundError('Account', email)
+    return this.setRole(account.id, 'admin')
+  }
+
+  private async openSession(account: AccountRow): Promise<Session> {
+    const access = this.tokens.issueAccessToken({ accountId: account.id, role: account.role })
+    const refreshToken = randomToken()
+    const expiresAt = new Date(this.clock.now().getTime() + this.refreshTtlDays * DAY_MS)
+    await this.repository.storeRefreshToken(account.id, sha256(refreshToken), expiresAt)
+    return {
+      accessToken: access.token,
+      accessTokenExpiresAt: access.expiresAt.toISOString(),
+      refreshToken,
+      refreshTokenExpiresAt: expiresAt.toISOString(),
+      account: toPublic(account),
+    }
+  }
+}
+
+function toPublic(account: AccountRow): PublicAccount {
+  return {
+    id: account.id,
+    email: account.email,
+    displayName: account.displayName,
+    role: account.role,
+    createdAt: account.createdAt.toISOString(),
+  }
+}

@@ -1,0 +1,91 @@
+import { and, count, desc, eq } from 'drizzle-orm'
+import { accounts, follows, institutions, researchers } from '../../db/schema/index.js'
+import type { Database } from '../infra/db/database.js'
+
+export class FollowsRepository {
+  constructor(private readonly database: Database) {}
+
+  async researcherExists(id: number): Promise<{ claimedByAccountId: number | null } | null> {
+    const [row] = await this.database.db
+      .select({ claimedByAccountId: researchers.claimedByAccountId })
+      .from(researchers)
+      .where(eq(researchers.id, id))
+    return row ?? null
+  }
+
+  /** True when the row is new, so callers announce only real changes. */
+  async follow(followerAccountId: number, researcherId: number): Promise<boolean> {
+    const rows = await this.database.db
+      .insert(follows)
+      .values({ followerAccountId, researcherId })
+      .onConflictDoNothing()
+      .returning({ researcherId: follows.researcherId })
+    return rows.length > 0
+  }
+
+  async unfollow(followerAccountId: number, researcherId: number): Promise<void> {
+    await this.database.db
+      .delete(follows)
+      .where(and(eq(follows.followerAccountId, followerAccountId), eq(follows.researcherId, researcherId)))
+  }
+
+  async followerCount(researcherId: number): Promise<number> {
+    const [row] = await this.database.db
+      .select({ n: count().mapWith(Number) })
+      .from(follows)
+      .where(eq(follows.researcherId, researcherId))
+    return row?.n ?? 0
+  }
+
+  async isFollowing(followerAccountId: number, researcherId: number): Promise<boolean> {
+    const [row] = await this.database.db
+      .select({ id: follows.researcherId })
+      .from(follows)
+      .where(and(eq(follows.followerAccountId, followerAccountId), eq(follows.researcherId, researcherId)))
+    return Boolean(row)
+  }
+
+  /** Followers as people: a display name and, when they claimed one, their record; never an account id or email. */
+  async followers(researcherId: number, limit: number, offset: number) {
+    const claimed = this.database.db
+      .select({ accountId: researchers.claimedByAccountId, researcherId: researchers.id })
+      .from(researchers)
+      .as('claimed')
+    const items = await this.database.db
+      .select({
+        displayName: accounts.displayName,
+        researcherId: claimed.researcherId,
+        followedAt: follows.createdAt,
+      })
+      .from(follows)
+      .innerJoin(accounts, eq(accounts.id, follows.followerAccountId))
+      .leftJoin(claimed, eq(claimed.accountId, follows.followerAccountId))
+      .where(eq(follows.researcherId, researcherId))
+      .orderBy(desc(follows.createdAt), desc(follows.followerAccountId))
+      .limit(limit)
+      .offset(offset)
+    return { items, total: await this.followerCount(researcherId) }
+  }
+
+  async following(accountId: number, limit: number, offset: number) {
+    const items = await this.database.db
+      .select({
+        researcherId: researchers.id,
+        name: researchers.name,
+        institutionName: institutions.name,
+        followedAt: follows.createdAt,
+      })
+      .from(follows)
+      .innerJoin(researchers, eq(researchers.id, follows.researcherId))
+      .leftJoin(institutions, eq(institutions.id, researchers.institutionId))
+      .where(eq(follows.followerAccountId, accountId))
+      .orderBy(desc(follows.createdAt), desc(follows.researcherId))
+      .limit(limit)
+      .offset(offset)
+    const [total] = await this.database.db
+      .select({ n: count().mapWith(Number) })
+      .from(follows)
+      .where(eq(follows.followerAccountId, accountId))
+    return { items, total: total?.n ?? 0 }
+  }
+}

@@ -1,0 +1,20 @@
+import rateLimit from '@fastify/rate-limit'
+import type { FastifyInstance } from 'fastify'
+import { TooManyRequestsError } from './errors.js'
+
+export interface RouteRateLimit {
+  max: number
+  timeWindow: number
+}
+
+/**
+ * Installs the limiter without a global limit: only routes that pass `config: { rateLimit }`
+ * (the ones that guess passwords or codes, or create things) are counted, per client address.
+ */
+export async function installRateLimit(app: FastifyInstance): Promise<void> {
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new TooManyRequestsError(`Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`),
+  })
+}

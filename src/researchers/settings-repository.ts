@@ -1,0 +1,106 @@
+import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { authorships, emphasisedTopics, excludedWorks, researchers, topics } from '../../db/schema/index.js'
+import type { Database } from '../infra/db/database.js'
+
+export interface ResearcherSettings {
+  openToCollaborate: boolean
+  emphasisedTopicIds: number[]
+  excludedWorkIds: number[]
+}
+
+/** What the claimant controls on their record; matching reads it through the same methods. */
+export class ResearcherSettingsRepository {
+  constructor(private readonly database: Database) {}
+
+  async claimant(researcherId: number): Promise<{ claimedByAccountId: number | null } | null> {
+    const [row] = await this.database.db
+      .select({ claimedByAccountId: researchers.claimedByAccountId })
+      .from(researchers)
+      .where(eq(researchers.id, researcherId))
+    return row ?? null
+  }
+
+  async get(researcherId: number): Promise<ResearcherSettings | null> {
+    const [row] = await this.database.db
+      .select({ openToCollaborate: researchers.openToCollaborate })
+      .from(researchers)
+      .where(eq(researchers.id, researcherId))
+    if (!row) return null
+    const [emphasisedTopicIds, excludedWorkIds] = await Promise.all([
+      this.emphasisedTopicIds(researcherId),
+      this.excludedWorkIds(researcherId),
+    ])
+    return { openToCollaborate: row.openToCollaborate, emphasisedTopicIds, excludedWorkIds }
+  }
+
+  async emphasisedTopicIds(researcherId: number): Promise<number[]> {
+    const rows = await this.database.db
+      .select({ id: emphasisedTopics.topicId })
+      .from(emphasisedTopics)
+      .where(eq(emphasisedTopics.researcherId, researcherId))
+      .orderBy(asc(emphasisedTopics.topicId))
+    return rows.map((r) => r.id)
+  }
+
+  async emphasisedTopics(researcherId: number): Promise<{ id: number; name: string }[]> {
+    return this.database.db
+      .select({ id: topics.id, name: topics.name })
+      .from(emphasisedTopics)
+      .innerJoin(topics, eq(topics.id, emphasisedTopics.topicId))
+      .where(eq(emphasisedTopics.researcherId, researcherId))
+      .orderBy(asc(topics.name), asc(topics.id))
+  }
+
+  /** Works the claimant excluded from their expertise; matching must leave them out. */
+  async excludedWorkIds(researcherId: number): Promise<number[]> {
+    const rows = await this.database.db
+      .select({ id: excludedWorks.workId })
+      .from(excludedWorks)
+      .where(eq(excludedWorks.researcherId, researcherId))
+      .orderBy(asc(excludedWorks.workId))
+    return rows.map((r) => r.id)
+  }
+
+  async existingTopicIds(ids: number[]): Promise<number[]> {
+    if (ids.length === 0) return []
+    const rows = await this.database.db.select({ id: topics.id }).from(topics).where(inArray(topics.id, ids))
+    return rows.map((r) => r.id)
+  }
+
+  async authoredWorkIds(researcherId: number, ids: number[]): Promise<number[]> {
+    if (ids.length === 0) return []
+    const rows = await this.database.db
+      .select({ id: authorships.workId })
+      .from(authorships)
+      .where(and(eq(authorships.researcherId, researcherId), inArray(authorships.workId, ids)))
+    return rows.map((r) => r.id)
+  }
+
+  /** All or nothing; lists given replace the stored ones, lists left out stay as they are. */
+  async update(researcherId: number, changes: Partial<ResearcherSettings>): Promise<void> {
+    await this.database.db.transaction(async (tx) => {
+      if (changes.openToCollaborate !== undefined) {
+        await tx
+          .update(researchers)
+          .set({ openToCollaborate: changes.openToCollaborate, updatedAt: sql`now()` })
+          .where(eq(researchers.id, researcherId))
+      }
+      if (changes.emphasisedTopicIds) {
+        await tx.delete(emphasisedTopics).where(eq(emphasisedTopics.researcherId, researcherId))
+        if (changes.emphasisedTopicIds.length > 0) {
+          await tx
+            .insert(emphasisedTopics)
+            .values(changes.emphasisedTopicIds.map((topicId) => ({ researcherId, topicId })))
+        }
+      }
+      if (changes.excludedWorkIds) {
+        await tx.delete(excludedWorks).where(eq(excludedWorks.researcherId, researcherId))
+        if (changes.excludedWorkIds.length > 0) {
+          await tx
+            .insert(excludedWorks)
+            .values(changes.excludedWorkIds.map((workId) => ({ researcherId, workId })))
+        }
+      }
+    })
+  }
+}
