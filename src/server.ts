@@ -1,23 +1,12 @@
-import { resolve } from 'node:path'
 import { buildApp } from './app.js'
+import { openConfiguredDatabase } from './cli/database.js'
 import { loadConfig } from './config/config.js'
-import { openDatabase } from './infra/db/database.js'
-import { probeEmbedder } from './infra/embedder/transformers-embedder.js'
+import { probeConfiguredEmbedder } from './infra/embedder/transformers-embedder.js'
 
 async function main(): Promise<void> {
   const config = loadConfig()
-  const database = await openDatabase(
-    config.DATABASE_URL
-      ? { kind: 'postgres', url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX }
-      : { kind: 'pglite', dataDir: resolve(config.DATA_DIR, 'pglite') },
-  )
-  await database.migrate()
-  const embedder = await probeEmbedder({
-    modelsDir: config.MODELS_DIR,
-    modelId: config.EMBEDDING_MODEL,
-    dtype: config.EMBEDDING_DTYPE,
-    threads: config.EMBEDDING_THREADS,
-  })
+  const database = await openConfiguredDatabase(config)
+  const embedder = await probeConfiguredEmbedder(config)
   const app = await buildApp({ config, database, embedder, backgroundWorkers: config.EMBEDDING_WORKER })
   app.log.info({ database: database.kind }, 'database ready')
   if (embedder.status.available) {

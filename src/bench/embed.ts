@@ -13,7 +13,7 @@ import postgres from 'postgres'
 import { createServices } from '../app.js'
 import { generateWorks } from '../generate/generator.js'
 import { type Database, openDatabase } from '../infra/db/database.js'
-import { loadTransformersEmbedder } from '../infra/embedder/transformers-embedder.js'
+import { loadTransformersEmbedder, withStatus } from '../infra/embedder/transformers-embedder.js'
 import { BENCH_MODEL_ID } from '../models/cli.js'
 import { generateBertModel, MINILM_SPEC } from '../models/generate-bert.js'
 
@@ -115,17 +115,7 @@ async function main() {
     const services = createServices(
       database,
       { AUTH_SECRET: 'x'.repeat(32), EMBEDDING_BATCH_SIZE: batch },
-      {
-        embedder: {
-          embedder,
-          status: {
-            available: true,
-            modelId: embedder.modelId,
-            dtype: embedder.dtype,
-            dimensions: embedder.dimensions,
-          },
-        },
-      },
+      { embedder: withStatus(embedder) },
     )
     started = performance.now()
     for (let i = 0; i < works.length; i += 500) await services.ingest.importBatch(works.slice(i, i + 500))

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util'
 import { createServices } from '../app.js'
 import { openConfiguredDatabase } from '../cli/database.js'
 import { loadConfig } from '../config/config.js'
-import { probeEmbedder } from '../infra/embedder/transformers-embedder.js'
+import { probeConfiguredEmbedder } from '../infra/embedder/transformers-embedder.js'
 
 /**
  * `embed` drains the queue in the foreground; `reembed` first queues every work lacking a vector
@@ -11,12 +11,7 @@ import { probeEmbedder } from '../infra/embedder/transformers-embedder.js'
 export async function runEmbed(argv: string[], { reembed }: { reembed: boolean }): Promise<void> {
   parseArgs({ args: argv, allowPositionals: false, options: {} })
   const config = loadConfig()
-  const embedder = await probeEmbedder({
-    modelsDir: config.MODELS_DIR,
-    modelId: config.EMBEDDING_MODEL,
-    dtype: config.EMBEDDING_DTYPE,
-    threads: config.EMBEDDING_THREADS,
-  })
+  const embedder = await probeConfiguredEmbedder(config)
   if (!embedder.embedder) {
     if (reembed)
       throw Object.assign(new Error(embedder.status.available ? '' : embedder.status.reason), {
@@ -24,7 +19,7 @@ export async function runEmbed(argv: string[], { reembed }: { reembed: boolean }
       })
     process.stderr.write('no dense model: computing lexical vectors only\n')
   }
-  const database = await openConfiguredDatabase()
+  const database = await openConfiguredDatabase(config)
   let stopping = false
   process.once('SIGINT', () => {
     stopping = true

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
 import type { Embedder } from '../../src/infra/embedder/embedder.js'
+import { withStatus } from '../../src/infra/embedder/transformers-embedder.js'
 import { build } from '../helpers/build.js'
 import { freshDatabase } from '../helpers/database.js'
 import { testEmbedder } from '../helpers/model.js'
@@ -45,17 +46,7 @@ async function appWith(t: Parameters<typeof build>[0], embedder: Embedder | null
   const database = await freshDatabase()
   const app = await build(t, {
     database,
-    embedder: embedder
-      ? {
-          embedder,
-          status: {
-            available: true,
-            modelId: embedder.modelId,
-            dtype: embedder.dtype,
-            dimensions: embedder.dimensions,
-          },
-        }
-      : undefined,
+    embedder: embedder ? withStatus(embedder) : undefined,
   })
   return { app, database }
 }

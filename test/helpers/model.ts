@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Embedder } from '../../src/infra/embedder/embedder.js'
-import { loadTransformersEmbedder } from '../../src/infra/embedder/transformers-embedder.js'
+import { loadTransformersEmbedder, withStatus } from '../../src/infra/embedder/transformers-embedder.js'
 import { TEST_MODEL_ID } from '../../src/models/cli.js'
 import { generateBertModel, TINY_SPEC } from '../../src/models/generate-bert.js'
 
@@ -33,14 +33,5 @@ export async function testEmbedder(): Promise<Embedder> {
 }
 
 export async function testEmbedderOption() {
-  const embedder = await testEmbedder()
-  return {
-    embedder,
-    status: {
-      available: true as const,
-      modelId: embedder.modelId,
-      dtype: embedder.dtype,
-      dimensions: embedder.dimensions,
-    },
-  }
+  return withStatus(await testEmbedder())
 }

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path'
+import type { Config } from '../../config/config.js'
 import {
   type Embedder,
   type EmbedderStatus,
@@ -104,16 +105,7 @@ export async function probeEmbedder(
   options: TransformersEmbedderOptions,
 ): Promise<{ embedder: Embedder | null; status: EmbedderStatus }> {
   try {
-    const embedder = await loadTransformersEmbedder(options)
-    return {
-      embedder,
-      status: {
-        available: true,
-        modelId: embedder.modelId,
-        dtype: embedder.dtype,
-        dimensions: embedder.dimensions,
-      },
-    }
+    return withStatus(await loadTransformersEmbedder(options))
   } catch (error) {
     const missingFiles = error instanceof ModelUnavailableError ? error.missingFiles : []
     return {
@@ -127,4 +119,28 @@ export async function probeEmbedder(
       },
     }
   }
+}
+
+/** A loaded embedder together with the status the app reports for it. */
+export function withStatus(embedder: Embedder): { embedder: Embedder; status: EmbedderStatus } {
+  return {
+    embedder,
+    status: {
+      available: true,
+      modelId: embedder.modelId,
+      dtype: embedder.dtype,
+      dimensions: embedder.dimensions,
+    },
+  }
+}
+
+export function probeConfiguredEmbedder(
+  config: Pick<Config, 'MODELS_DIR' | 'EMBEDDING_MODEL' | 'EMBEDDING_DTYPE' | 'EMBEDDING_THREADS'>,
+) {
+  return probeEmbedder({
+    modelsDir: config.MODELS_DIR,
+    modelId: config.EMBEDDING_MODEL,
+    dtype: config.EMBEDDING_DTYPE,
+    threads: config.EMBEDDING_THREADS,
+  })
 }
