@@ -26,6 +26,9 @@ export const defaultWorkerOptions: EmbeddingWorkerOptions = {
   lexicalTermsKept: 400,
 }
 
+const CENTROID_REFRESH_MS = 30_000
+const CORPUS_RECOUNT_MS = 30_000
+
 const textOf = (work: { title: string; abstract: string | null }) =>
   work.abstract ? `${work.title}\n${work.abstract}` : work.title
 
@@ -41,6 +44,10 @@ export class EmbeddingWorker {
   private wake: (() => void) | null = null
   private loop: Promise<void> | null = null
   private readonly onWorksChanged = () => this.wake?.()
+  private counted = 0
+  private countedAt = 0
+  private storedSinceCount = 0
+  private centroidsRefreshedAt = Date.now()
 
   constructor(
     private readonly repository: EmbeddingRepository,
@@ -61,7 +68,9 @@ export class EmbeddingWorker {
     try {
       const vectors = await this.vectorise(leased)
       await this.repository.store(vectors)
-      await this.refreshCentroids()
+      this.storedSinceCount += vectors.filter((v) => v.newTermBuckets.length > 0).length
+      // Centroids wait for a quiet moment: recomputing them per batch would cost more than the batch.
+      if (Date.now() - this.centroidsRefreshedAt > CENTROID_REFRESH_MS) await this.refreshCentroids()
       return vectors.length
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error)
@@ -120,6 +129,9 @@ export class EmbeddingWorker {
         this.log.error({ err: error }, 'embedding worker could not reach the queue')
       }
       if (done === 0 && this.running) {
+        await this.refreshCentroids().catch((error) =>
+          this.log.error({ err: error }, 'centroid refresh failed'),
+        )
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, this.options.pollMs)
           this.wake = () => {
@@ -146,7 +158,7 @@ export class EmbeddingWorker {
     fresh.forEach((work) => {
       for (const b of buckets[leased.indexOf(work)]!) batchDf.set(b, (batchDf.get(b) ?? 0) + 1)
     })
-    const corpusSize = (await this.repository.corpusSize()) + fresh.length
+    const corpusSize = (await this.corpusSize()) + fresh.length
     return leased.map((work, i) => {
       const vector = prune(
         workVector(
@@ -183,7 +195,21 @@ export class EmbeddingWorker {
     return hashes.map((hash) => known.get(hash) ?? computed.get(hash)!)
   }
 
+  /**
+   * Counting the corpus scans a table that grows to millions of rows, and IDF barely moves between
+   * batches: count now and then, and add what this worker stored in between.
+   */
+  private async corpusSize(): Promise<number> {
+    if (this.countedAt === 0 || Date.now() - this.countedAt > CORPUS_RECOUNT_MS) {
+      this.counted = await this.repository.corpusSize()
+      this.countedAt = Date.now()
+      this.storedSinceCount = 0
+    }
+    return this.counted + this.storedSinceCount
+  }
+
   private async refreshCentroids(): Promise<void> {
+    this.centroidsRefreshedAt = Date.now()
     if (!this.embedder) return
     const modelId = this.embedder.modelId
     for (;;) {
