@@ -2,3 +2,4 @@
 
 export * from './accounts.js'
 export * from './catalog.js'
+export * from './realtime.js'

@@ -41,6 +41,12 @@ export class ConflictError extends AppError {
   }
 }
 
+export class TooManyRequestsError extends AppError {
+  constructor(message: string, details?: unknown) {
+    super(429, 'RATE_LIMITED', message, details)
+  }
+}
+
 export class ServiceUnavailableError extends AppError {
   constructor(message: string) {
     super(503, 'UNAVAILABLE', message)
