@@ -7,6 +7,8 @@ export interface Member {
   accountId: number
   /** The record this account claimed; null for an account without one. */
   researcherId: number | null
+  /** The record's external id, so a test can import works by this author. */
+  externalId: string | null
   name: string
   token: string
 }
@@ -29,14 +31,22 @@ export async function createMember(
     .returning({ id: accounts.id })
   const accountId = account!.id
   let researcherId: number | null = null
+  let externalId: string | null = null
   if (options.claimed !== false) {
+    externalId = `T${tag}`
     const [record] = await database.db
       .insert(researchers)
-      .values({ externalId: `T${tag}`, name, claimedByAccountId: accountId })
+      .values({ externalId, name, claimedByAccountId: accountId })
       .returning({ id: researchers.id })
     researcherId = record!.id
   }
-  return { accountId, researcherId, name, token: tokens.issueAccessToken({ accountId, role }).token }
+  return {
+    accountId,
+    researcherId,
+    externalId,
+    name,
+    token: tokens.issueAccessToken({ accountId, role }).token,
+  }
 }
 
 /** A record nobody has claimed yet. */

@@ -42,13 +42,20 @@ export async function buildListening(
 }
 
 /** A raw client socket (a "tab"), connected; closed when the test ends. */
-export async function connect(t: Test, url: string, auth: Record<string, unknown>): Promise<ClientSocket> {
+export async function connect(
+  t: Test,
+  url: string,
+  auth: Record<string, unknown>,
+  /** Runs before the connection is made, for listeners that must not miss the first packet. */
+  before?: (socket: ClientSocket) => void,
+): Promise<ClientSocket> {
   const socket: ClientSocket = io(url, {
     auth,
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
   })
+  before?.(socket)
   t.teardown(() => {
     socket.disconnect()
   })
