@@ -101,7 +101,11 @@ export class RealtimeClient {
   }
 
   /** Resolves once the server has stored the message; retries across disconnects with the same id. */
-  async send(conversationId: number, body: string, clientMessageId = randomUUID()): Promise<SentMessage> {
+  async send(
+    conversationId: number,
+    body: string,
+    clientMessageId: string = randomUUID(),
+  ): Promise<SentMessage> {
     for (let attempt = 0; ; attempt++) {
       try {
         const answer = (await this.socket
