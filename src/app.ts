@@ -80,7 +80,7 @@ export function createServices(
     push,
     notifications,
     invitations: new InvitationsService(
-      new InvitationsRepository(database, blocksRepository),
+      new InvitationsRepository(database),
       parties,
       notifications,
       push,

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm'
+import { eq, or } from 'drizzle-orm'
 import { researchers } from '../../db/schema/index.js'
 import type { Database } from '../infra/db/database.js'
 
@@ -18,6 +18,19 @@ export class PartiesRepository {
       .from(researchers)
       .where(eq(researchers.claimedByAccountId, accountId))
     return row ? { ...row, accountId } : null
+  }
+
+  /** The caller's claimed record and the target record, in one round trip. */
+  async pair(accountId: number, researcherId: number) {
+    const rows = await this.database.db
+      .select({ id: researchers.id, name: researchers.name, accountId: researchers.claimedByAccountId })
+      .from(researchers)
+      .where(or(eq(researchers.claimedByAccountId, accountId), eq(researchers.id, researcherId)))
+    const mine = rows.find((r) => r.accountId === accountId)
+    return {
+      me: mine ? { researcherId: mine.id, name: mine.name, accountId } : null,
+      target: rows.find((r) => r.id === researcherId) ?? null,
+    }
   }
 
   async researcher(

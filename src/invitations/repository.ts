@@ -1,13 +1,12 @@
-import { and, count, desc, eq, gt, inArray, lte, or, type SQL, sql } from 'drizzle-orm'
+import { and, count, desc, eq, inArray, lte, or, type SQL, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
-import { conversations, invitations, researchers } from '../../db/schema/index.js'
+import { blocks, conversations, invitations, researchers } from '../../db/schema/index.js'
 import { openConversation, pairKey } from '../conversations/open.js'
 import type { Database } from '../infra/db/database.js'
 import { ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError } from '../infra/http/errors.js'
 import { insertNotification } from '../notifications/repository.js'
 import type { InvitationStatus, InvitationView, NotificationView } from '../realtime/contract.js'
 import { type Executor, isUniqueViolation, type Tx } from '../realtime/db.js'
-import type { BlocksRepository } from './blocks-repository.js'
 import type { Party } from './parties-repository.js'
 
 export interface Stored {
@@ -38,10 +37,7 @@ const samePair = (a: number, b: number) =>
   )
 
 export class InvitationsRepository {
-  constructor(
-    private readonly database: Database,
-    private readonly blocks: BlocksRepository,
-  ) {}
+  constructor(private readonly database: Database) {}
 
   async create(
     from: Party,
@@ -56,39 +52,47 @@ export class InvitationsRepository {
         // leaves the row's key free for the foreign-key checks of invitations going the other way.
         await tx.execute(sql`select id from ${researchers} where id = ${from.researcherId} for no key update`)
         const hourAgo = new Date(now.getTime() - 3600_000)
-        const [sent] = await tx
-          .select({ n: count() })
-          .from(invitations)
-          .where(and(eq(invitations.senderAccountId, from.accountId), gt(invitations.createdAt, hourAgo)))
-        if ((sent?.n ?? 0) >= limits.perHour) {
+        const pair = samePair(from.researcherId, to.researcherId)
+        const [state] = await tx
+          .select({
+            sent: sql<number>`(select count(*)::int from ${invitations}
+            where ${invitations.senderAccountId} = ${from.accountId} and ${invitations.createdAt} > ${hourAgo.toISOString()}::timestamptz)`,
+            blocked: sql<boolean>`exists (select 1 from ${blocks} where
+            (${blocks.blockerResearcherId} = ${from.researcherId} and ${blocks.blockedResearcherId} = ${to.researcherId})
+            or (${blocks.blockerResearcherId} = ${to.researcherId} and ${blocks.blockedResearcherId} = ${from.researcherId}))`,
+            conversationId: sql<number | null>`(select ${conversations.id} from ${conversations}
+            where ${conversations.pairKey} = ${pairKey(from.researcherId, to.researcherId)})`,
+            pendingId: sql<number | null>`(select ${invitations.id} from ${invitations}
+            where ${pair} and ${invitations.status} = 'pending' limit 1)`,
+            pendingOverdue: sql<
+              boolean | null
+            >`(select ${invitations.expiresAt} <= ${now.toISOString()}::timestamptz from ${invitations}
+            where ${pair} and ${invitations.status} = 'pending' limit 1)`,
+          })
+          .from(sql`(select 1) as one`)
+        if (!state) throw new Error('invitation checks returned nothing')
+        if (state.sent >= limits.perHour) {
           throw new TooManyRequestsError(`At most ${limits.perHour} invitations per hour`, {
             limit: limits.perHour,
           })
         }
-        if (await this.blocks.eitherWay(from.researcherId, to.researcherId, tx)) {
-          throw new ForbiddenError('Invitations between these researchers are blocked')
-        }
-        const [existing] = await tx
-          .select({ id: conversations.id })
-          .from(conversations)
-          .where(eq(conversations.pairKey, pairKey(from.researcherId, to.researcherId)))
-        if (existing) {
+        if (state.blocked) throw new ForbiddenError('Invitations between these researchers are blocked')
+        if (state.conversationId !== null) {
           throw new ConflictError('You already have a conversation with this researcher', {
-            conversationId: existing.id,
+            conversationId: state.conversationId,
           })
         }
-        const expired = await this.expire(
-          tx,
-          and(samePair(from.researcherId, to.researcherId), lte(invitations.expiresAt, now))!,
-          now,
-          10,
-        )
-        const [open] = await tx
-          .select({ id: invitations.id })
-          .from(invitations)
-          .where(and(samePair(from.researcherId, to.researcherId), eq(invitations.status, 'pending')))
-        if (open)
-          throw new ConflictError('An invitation between you is already pending', { invitationId: open.id })
+        let expired: number[] = []
+        if (state.pendingId !== null) {
+          if (!state.pendingOverdue) {
+            throw new ConflictError('An invitation between you is already pending', {
+              invitationId: state.pendingId,
+            })
+          }
+          // Overdue but not swept yet: it expires now, and both sides hear so.
+          expired = await this.expire(tx, and(pair, lte(invitations.expiresAt, now))!, now, 10)
+        }
+        const expiresAt = new Date(now.getTime() + limits.ttlSeconds * 1000)
         const [row] = await tx
           .insert(invitations)
           .values({
@@ -98,11 +102,22 @@ export class InvitationsRepository {
             inviteeAccountId: to.accountId,
             message: input.message,
             suggestionId: input.suggestionId,
-            expiresAt: new Date(now.getTime() + limits.ttlSeconds * 1000),
+            expiresAt,
             createdAt: now,
           })
           .returning({ id: invitations.id })
-        const invitation = (await this.view(row!.id, tx))!
+        const invitation: InvitationView = {
+          id: row!.id,
+          status: 'pending',
+          message: input.message,
+          suggestionId: input.suggestionId,
+          sender: { researcherId: from.researcherId, accountId: from.accountId, name: from.name },
+          invitee: { researcherId: to.researcherId, accountId: to.accountId, name: to.name },
+          conversationId: null,
+          expiresAt: expiresAt.toISOString(),
+          decidedAt: null,
+          createdAt: now.toISOString(),
+        }
         const stored = [...(await this.notifyUpdated(tx, expired))]
         stored.push({
           notification: await insertNotification(tx, 'invitation:received', { invitation }, [to.accountId]),

@@ -24,26 +24,32 @@ export interface NewWorkByAuthor {
   works: { id: number; title: string; year: number | null }[]
 }
 
-/** Inserts one notification for many accounts; call it last in the caller's transaction. */
+/**
+ * Inserts one notification for many accounts in one round trip; call it last in the caller's
+ * transaction. The insert reads from the lock, so the id is drawn only once the lock is held.
+ */
 export async function insertNotification<K extends NotificationType>(
   tx: Tx,
   type: K,
   data: NotificationData<K>,
   accountIds: readonly number[],
 ): Promise<NotificationView> {
-  await tx.execute(sql`select pg_advisory_xact_lock(${NOTIFICATION_ORDER_LOCK})`)
-  const [row] = await tx
-    .insert(notifications)
-    .values({ type, data: data as Record<string, unknown> })
-    .returning()
-  if (!row) throw new Error('notification insert returned nothing')
-  const recipients = [...new Set(accountIds)]
-  if (recipients.length > 0) {
-    await tx.execute(sql`
+  const recipients = intArray([...new Set(accountIds)])
+  const result = (await tx.execute(sql`
+    with ordered as (select pg_advisory_xact_lock(${NOTIFICATION_ORDER_LOCK})),
+    inserted as (
+      insert into ${notifications} (type, data)
+      select ${type}, ${JSON.stringify(data)}::jsonb from ordered
+      returning id, created_at),
+    delivered as (
       insert into ${notificationRecipients} (account_id, notification_id)
-      select unnest(${intArray(recipients)}::int[]), ${row.id}`)
-  }
-  return { id: row.id, type, createdAt: row.createdAt.toISOString(), data } as NotificationView
+      select unnest(${recipients}::int[]), id from inserted)
+    select id, created_at as "createdAt" from inserted`)) as unknown as
+    | { rows: { id: number; createdAt: Date | string }[] }
+    | { id: number; createdAt: Date | string }[]
+  const row = (Array.isArray(result) ? result : result.rows)[0]
+  if (!row) throw new Error('notification insert returned nothing')
+  return { id: row.id, type, createdAt: new Date(row.createdAt).toISOString(), data } as NotificationView
 }
 
 export class NotificationsRepository {
