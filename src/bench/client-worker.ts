@@ -1,5 +1,7 @@
-import { parentPort, workerData } from 'node:worker_threads'
 import { io, type Socket } from 'socket.io-client'
+
+// A child process rather than a worker thread: the clients' sockets count against their own
+// open-file limit, not the server's.
 
 export interface WorkerClient {
   token: string
@@ -7,19 +9,21 @@ export interface WorkerClient {
 }
 
 export type ToWorker =
+  | { type: 'init'; url: string; clients: WorkerClient[] }
   | { type: 'invite'; perSecond: number; seconds: number }
-  | { type: 'arm-fanout'; expected: number }
+  | { type: 'arm-fanout' }
   | { type: 'close' }
 
 export type FromWorker =
   | { type: 'connected'; count: number; failed: number; ms: number }
-  | { type: 'invited'; roundTrips: number[]; acks: number[]; errors: number }
+  | { type: 'invited'; sent: number; roundTrips: number[]; acks: number[]; refused: number; timedOut: number }
   | { type: 'fanout'; received: number; lastArrival: number }
 
 const now = () => performance.timeOrigin + performance.now()
-const { url, clients } = workerData as { url: string; clients: WorkerClient[] }
-const post = (message: FromWorker) => parentPort!.postMessage(message)
+const post = (message: FromWorker) => process.send!(message)
 const sockets: Socket[] = []
+let url = ''
+let clients: WorkerClient[] = []
 
 async function connectAll(): Promise<void> {
   const started = now()
@@ -53,7 +57,8 @@ async function invite(perSecond: number, seconds: number): Promise<void> {
   const total = Math.min(Math.floor(perSecond * seconds), Math.floor(sockets.length / 2))
   const roundTrips: number[] = []
   const acks: number[] = []
-  let errors = 0
+  let refused = 0
+  let timedOut = 0
   const pending: Promise<void>[] = []
   const started = now()
   for (let k = 0; k < total; k++) {
@@ -66,9 +71,9 @@ async function invite(perSecond: number, seconds: number): Promise<void> {
     pending.push(
       new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
-          errors++
+          timedOut++
           resolve()
-        }, 10_000)
+        }, 60_000)
         invitee.once('invitation:received', () => {
           clearTimeout(timer)
           roundTrips.push(now() - sentAt)
@@ -79,17 +84,18 @@ async function invite(perSecond: number, seconds: number): Promise<void> {
           { inviteeResearcherId: clients[2 * k + 1]!.researcherId, message: 'bench' },
           (answer: { ok: boolean }) => {
             if (answer.ok) acks.push(now() - sentAt)
-            else errors++
+            else refused++
           },
         )
       }),
     )
   }
   await Promise.all(pending)
-  post({ type: 'invited', roundTrips, acks, errors })
+  post({ type: 'invited', sent: total, roundTrips, acks, refused, timedOut })
 }
 
-function armFanout(expected: number): void {
+function armFanout(): void {
+  const expected = sockets.filter((s) => s.connected).length
   let received = 0
   let lastArrival = 0
   const done = () => post({ type: 'fanout', received, lastArrival })
@@ -106,12 +112,15 @@ function armFanout(expected: number): void {
   }
 }
 
-parentPort!.on('message', (message: ToWorker) => {
-  if (message.type === 'invite') void invite(message.perSecond, message.seconds)
-  else if (message.type === 'arm-fanout') armFanout(message.expected)
+process.on('message', (message: ToWorker) => {
+  if (message.type === 'init') {
+    url = message.url
+    clients = message.clients
+    void connectAll()
+  } else if (message.type === 'invite') void invite(message.perSecond, message.seconds)
+  else if (message.type === 'arm-fanout') armFanout()
   else {
     for (const socket of sockets) socket.disconnect()
     process.exit(0)
   }
 })
-void connectAll()

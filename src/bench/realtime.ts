@@ -3,23 +3,24 @@
  *                           [--database-url=postgres://postgres@127.0.0.1:5432/postgres]
  *
  * One node (this process; PGlite in memory, or a scratch database created next to --database-url and
- * dropped afterwards) and simulated clients in worker threads, loopback only:
+ * dropped afterwards) and simulated clients in child processes, loopback only:
  * 1. connects --clients sockets and reports how long that took and what it cost;
  * 2. sends invitations at --rate per second for --seconds and reports the round trip (sender's
  *    emit until the invitee's socket hears `invitation:received`) and the ack latency, p50 / p99;
  * 3. gives one researcher every client as a follower, imports a new work by them and reports how
  *    long until the last follower's socket had the `follow:work` notification.
- * Each side of a socket is a file descriptor here: raise the limit first, e.g. `ulimit -n 65536`.
+ * Every socket is a file descriptor on each side: with a limit under ~10500, run `ulimit -n 65536` first.
  */
+
+import { type ChildProcess, fork } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { Worker } from 'node:worker_threads'
 import postgres from 'postgres'
 import { buildApp } from '../app.js'
 import { type Database, openDatabase } from '../infra/db/database.js'
 import type { FollowersLookup } from '../notifications/followers.js'
 import type { FromWorker, ToWorker, WorkerClient } from './client-worker.js'
-import { seedMembers } from './seed.js'
+import { countInvitations, seedMembers } from './seed.js'
 
 const DEADLINE_MS = 10 * 60_000
 const SECRET = 'benchmark-secret-benchmark-secret-0000'
@@ -89,8 +90,8 @@ async function main(): Promise<void> {
   const rate = option('rate', 500)
   const seconds = option('seconds', 5)
   const workers = option('workers', 1)
-  // Both ends of every socket live in this process.
-  const fits = Math.floor((openFileLimit() - 500) / 2)
+  // The server's ends of the sockets live here; the clients' ends in their own processes.
+  const fits = openFileLimit() - 500
   if (clients > fits) {
     console.log(`open-file limit allows ${fits} clients, not ${clients}: run \`ulimit -n 65536\` first`)
     clients = fits
@@ -127,17 +128,16 @@ async function main(): Promise<void> {
     researcherId: m.researcherId,
   }))
   console.log(
-    `node: ${url}, ${databaseUrl ? 'PostgreSQL' : 'PGlite in memory'}, ${clients} clients over ${workers} worker thread(s)`,
+    `node: ${url}, ${databaseUrl ? 'PostgreSQL' : 'PGlite in memory'}, ${clients} clients over ${workers} client process(es)`,
   )
 
   // Each worker gets an even slice, so invitation pairs (2k, 2k+1) stay inside one worker.
   const size = Math.ceil(clients / workers / 2) * 2
   const pool = Array.from({ length: workers }, (_, w) => {
     const slice: WorkerClient[] = tokens.slice(w * size, (w + 1) * size)
-    // tsx's loader is registered inside the worker: execArgv hooks do not reach worker threads on Node 20.
-    const bootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
-      .then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./client-worker.ts', import.meta.url).href)}) })`
-    return new Worker(bootstrap, { eval: true, workerData: { url, clients: slice } })
+    const child = fork(new URL('./client-worker.ts', import.meta.url), { execArgv: ['--import', 'tsx'] })
+    child.send({ type: 'init', url, clients: slice } satisfies ToWorker)
+    return child
   })
   const replies = (type: FromWorker['type']) =>
     Promise.all(
@@ -149,12 +149,12 @@ async function main(): Promise<void> {
               worker.off('message', listener)
               resolve(message)
             }
-            worker.on('message', listener)
+            ;(worker as ChildProcess).on('message', listener as (m: unknown) => void)
           }),
       ),
     )
   const send = (message: ToWorker) => {
-    for (const worker of pool) worker.postMessage(message)
+    for (const worker of pool) worker.send(message)
   }
 
   const connectStarted = now()
@@ -164,7 +164,7 @@ async function main(): Promise<void> {
   console.log(
     `connect: ${connectedCount}/${clients} sockets in ${ms(now() - connectStarted)} ` +
       `(${connected.reduce((n, r) => n + r.failed, 0)} failed); process rss ${(memory.rss / 2 ** 20).toFixed(0)} MiB, ` +
-      `heap ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB (server and clients together)`,
+      `heap ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB (server process)`,
   )
 
   send({ type: 'invite', perSecond: rate / workers, seconds })
@@ -173,12 +173,19 @@ async function main(): Promise<void> {
   const acks = invited.flatMap((r) => r.acks)
   console.log(
     `invitations at ${rate}/s for ${seconds} s: ${roundTrips.length} delivered, ` +
-      `${invited.reduce((n, r) => n + r.errors, 0)} errors; round trip p50 ${ms(percentile(roundTrips, 50))}, ` +
+      `${invited.reduce((n, r) => n + r.refused, 0)} refused, ${invited.reduce((n, r) => n + r.timedOut, 0)} ` +
+      `timed out (60 s); round trip p50 ${ms(percentile(roundTrips, 50))}, ` +
       `p99 ${ms(percentile(roundTrips, 99))}, max ${ms(Math.max(...roundTrips))}; ` +
       `ack p50 ${ms(percentile(acks, 50))}, p99 ${ms(percentile(acks, 99))}`,
   )
 
-  send({ type: 'arm-fanout', expected: size })
+  // The fan-out is timed on an idle node: wait until every invitation is stored.
+  const sent = invited.reduce((n, r) => n + r.sent, 0)
+  for (let i = 0; i < 600 && (await countInvitations(database)) < sent; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+
+  send({ type: 'arm-fanout' })
   await new Promise((resolve) => setTimeout(resolve, 200))
   const startedFanout = now()
   await app.services.ingest.storeWorks([

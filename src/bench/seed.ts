@@ -17,3 +17,8 @@ export async function seedMembers(
       from accounts a join researchers r on r.claimed_by_account_id = a.id
      where a.email like 'bench-%' order by a.id`)
 }
+
+export async function countInvitations(database: Database): Promise<number> {
+  const [row] = await database.rows<{ n: number }>(sql`select count(*)::int as n from invitations`)
+  return row?.n ?? 0
+}

@@ -61,20 +61,9 @@ export const conversationsRoutes: FastifyPluginAsyncTypebox<{ conversations: Con
         response: { 200: MessagePage, 401: Err, 404: Err, ...commonErrors },
       },
     },
-    async (request) => {
-      const { afterSeq, beforeSeq, limit } = request.query
-      if (afterSeq !== undefined && beforeSeq !== undefined) {
-        return conversations.history(requirePrincipal(request).accountId, request.params.id, {
-          afterSeq,
-          limit,
-        })
-      }
-      return conversations.history(requirePrincipal(request).accountId, request.params.id, {
-        afterSeq,
-        beforeSeq,
-        limit,
-      })
-    },
+    // With both cursors, beforeSeq wins: scrolling back is the rarer, explicit ask.
+    async (request) =>
+      conversations.history(requirePrincipal(request).accountId, request.params.id, request.query),
   )
 
   app.post(
