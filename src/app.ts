@@ -8,6 +8,9 @@ import { ClaimsRepository } from './claims/repository.js'
 import { claimsRoutes } from './claims/routes.js'
 import { ClaimsService } from './claims/service.js'
 import { type Config, settingDefault } from './config/config.js'
+import { ConversationsRepository } from './conversations/repository.js'
+import { conversationsRoutes } from './conversations/routes.js'
+import { ConversationsService } from './conversations/service.js'
 import { EmbeddingRepository } from './embeddings/repository.js'
 import { embeddingRoutes } from './embeddings/routes.js'
 import { EmbeddingStatusService } from './embeddings/service.js'
@@ -30,8 +33,24 @@ import { DomainEvents } from './infra/events.js'
 import { installErrorHandler } from './infra/http/error-handler.js'
 import { registerOpenApi } from './infra/http/openapi.js'
 import { installRateLimit } from './infra/http/rate-limit.js'
+import { socketPlugin } from './infra/socket/plugin.js'
 import { IngestRepository } from './ingest/repository.js'
 import { IngestService } from './ingest/service.js'
+import { BlocksRepository } from './invitations/blocks-repository.js'
+import { blocksRoutes } from './invitations/blocks-routes.js'
+import { BlocksService } from './invitations/blocks-service.js'
+import { invitationExpiry } from './invitations/expiry.js'
+import { PartiesRepository } from './invitations/parties-repository.js'
+import { InvitationsRepository } from './invitations/repository.js'
+import { invitationsRoutes } from './invitations/routes.js'
+import { InvitationsService } from './invitations/service.js'
+import { type FollowersLookup, noFollowers } from './notifications/followers.js'
+import { NotificationsRepository } from './notifications/repository.js'
+import { notificationsRoutes } from './notifications/routes.js'
+import { NotificationsService } from './notifications/service.js'
+import { subscribeFanout } from './realtime/fanout.js'
+import { SocketPush } from './realtime/push.js'
+import { type RealtimeSettings, realtimeSettings } from './realtime/settings.js'
 import { ResearchersRepository } from './researchers/repository.js'
 import { researchersRoutes } from './researchers/routes.js'
 import { ResearchersService } from './researchers/service.js'
@@ -55,9 +74,12 @@ type DefaultedSettings =
   | 'EMBEDDING_LEASE_SECONDS'
 
 /** Settings the app needs; the defaulted ones fall back to the config schema's defaults. */
-export type AppConfig = Pick<Config, 'LOG_LEVEL' | 'BODY_LIMIT_BYTES'> & { AUTH_SECRET: string } & Partial<
-    Pick<Config, DefaultedSettings>
-  >
+export type AppConfig = Pick<Config, 'LOG_LEVEL' | 'BODY_LIMIT_BYTES'> & {
+  AUTH_SECRET: string
+  /** Lets several nodes on one PostgreSQL database share Socket.IO broadcasts. */
+  DATABASE_URL?: string | undefined
+} & Partial<Pick<Config, DefaultedSettings>> &
+  Partial<RealtimeSettings>
 
 export interface AppOptions {
   config: AppConfig
@@ -70,6 +92,8 @@ export interface AppOptions {
   embedder?: { embedder: Embedder | null; status: EmbedderStatus }
   /** Start the background embedding worker with the app; tests drain it by hand instead. */
   backgroundWorkers?: boolean
+  /** Who follows whom; defaults to the follows table. */
+  followers?: FollowersLookup
 }
 
 export interface ServiceOptions {
@@ -77,6 +101,7 @@ export interface ServiceOptions {
   mailer?: Mailer
   embedder?: AppOptions['embedder']
   log?: FastifyBaseLogger
+  followers?: FollowersLookup
 }
 
 const setting = <K extends DefaultedSettings>(
@@ -104,7 +129,9 @@ export const APP_VERSION = '0.1.0'
 /** Builds services from what it is given; it opens nothing and listens on nothing. */
 export function createServices(
   database: Database,
-  config: Pick<AppConfig, 'AUTH_SECRET'> & Partial<Pick<Config, DefaultedSettings>>,
+  config: Pick<AppConfig, 'AUTH_SECRET'> &
+    Partial<Pick<Config, DefaultedSettings>> &
+    Partial<RealtimeSettings>,
   options: ServiceOptions = {},
 ) {
   const clock = options.clock ?? systemClock
@@ -112,11 +139,38 @@ export function createServices(
   const ingest = new IngestService(new IngestRepository(database), events)
   const tokens = new TokenService(config.AUTH_SECRET, clock)
   const trust = new TrustService(new TrustRepository(database), clock)
-  const follows = new FollowsService(new FollowsRepository(database), events)
+  const followsRepository = new FollowsRepository(database)
+  const follows = new FollowsService(followsRepository, events)
   const settingsRepository = new ResearcherSettingsRepository(database)
   const { embedder, status } = options.embedder ?? NO_MODEL
   const embeddingRepository = new EmbeddingRepository(database)
+  const realtime = realtimeSettings(config)
+  const push = new SocketPush()
+  const parties = new PartiesRepository(database)
+  const blocksRepository = new BlocksRepository(database)
+  const notifications = new NotificationsService(
+    new NotificationsRepository(database),
+    push,
+    options.followers ?? followsRepository,
+    realtime.REALTIME_STRONG_SUGGESTION_SCORE,
+  )
   return {
+    realtime,
+    push,
+    notifications,
+    invitations: new InvitationsService(
+      new InvitationsRepository(database),
+      parties,
+      notifications,
+      push,
+      clock,
+      {
+        ttlSeconds: realtime.REALTIME_INVITATION_TTL_SECONDS,
+        perHour: realtime.REALTIME_INVITATIONS_PER_HOUR,
+      },
+    ),
+    blocks: new BlocksService(blocksRepository, parties),
+    conversations: new ConversationsService(new ConversationsRepository(database), blocksRepository, push),
     clock,
     events,
     tokens,
@@ -178,6 +232,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...(options.embedder ? { embedder: options.embedder } : {}),
     mailer: options.mailer ?? new LoggingMailer(app.log, setting(config, 'NODE_ENV') !== 'production'),
     log: app.log,
+    ...(options.followers ? { followers: options.followers } : {}),
   })
   app.decorate('services', services)
   installErrorHandler(app)
@@ -199,6 +254,26 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(graphRoutes, { graph: services.graph })
   await app.register(worksRoutes, { works: services.works, ingest: services.ingest })
   await app.register(embeddingRoutes, { embeddings: services.embeddings })
+  await app.register(invitationsRoutes, { invitations: services.invitations })
+  await app.register(blocksRoutes, { blocks: services.blocks })
+  await app.register(conversationsRoutes, { conversations: services.conversations })
+  await app.register(notificationsRoutes, { notifications: services.notifications })
+
+  await app.register(socketPlugin, {
+    tokens: services.tokens,
+    push: services.push,
+    invitations: services.invitations,
+    conversations: services.conversations,
+    notifications: services.notifications,
+    settings: services.realtime,
+    database: { kind: options.database.kind, url: options.config.DATABASE_URL },
+  })
+  await app.register(invitationExpiry, {
+    invitations: services.invitations,
+    everySeconds: services.realtime.REALTIME_INVITATION_SWEEP_SECONDS,
+  })
+  const unsubscribe = subscribeFanout(services.events, services.notifications, app.log)
+  app.addHook('onClose', async () => unsubscribe())
 
   if (options.backgroundWorkers) {
     app.addHook('onReady', () => services.embeddingWorker.start())

@@ -44,6 +44,21 @@ export const ConfigSchema = Type.Object({
   AUTH_RATE_LIMIT_MAX: Type.Integer({ default: 20, minimum: 1, maximum: 100_000 }),
   AUTH_RATE_LIMIT_WINDOW_SECONDS: Type.Integer({ default: 60, minimum: 1, maximum: 86_400 }),
   REFRESH_TOKEN_TTL_DAYS: Type.Integer({ default: 30, minimum: 1, maximum: 365 }),
+  /** auto: the PostgreSQL adapter when DATABASE_URL is set (several nodes), none for PGlite. */
+  REALTIME_ADAPTER: Type.Union([Type.Literal('auto'), Type.Literal('none'), Type.Literal('postgres')], {
+    default: 'auto',
+  }),
+  REALTIME_INVITATION_TTL_SECONDS: Type.Integer({ default: 14 * 24 * 3600, minimum: 1 }),
+  REALTIME_INVITATION_SWEEP_SECONDS: Type.Integer({ default: 60, minimum: 1 }),
+  REALTIME_INVITATIONS_PER_HOUR: Type.Integer({ default: 20, minimum: 1 }),
+  /** Largest Socket.IO packet; a client sending more is disconnected by the engine. */
+  REALTIME_MAX_PAYLOAD_BYTES: Type.Integer({ default: 16 * 1024, minimum: 1024 }),
+  REALTIME_SOCKET_EVENTS_PER_SECOND: Type.Integer({ default: 20, minimum: 1 }),
+  REALTIME_SOCKET_BURST: Type.Integer({ default: 40, minimum: 1 }),
+  /** Refused events (rate-limited, invalid, unknown) a socket may send before it is disconnected. */
+  REALTIME_SOCKET_MAX_STRIKES: Type.Integer({ default: 50, minimum: 1 }),
+  /** Suggestions scoring at least this are pushed to the researcher. */
+  REALTIME_STRONG_SUGGESTION_SCORE: Type.Number({ default: 0.8, minimum: 0, maximum: 1 }),
 })
 
 export type Config = Static<typeof ConfigSchema>

@@ -1,9 +1,19 @@
 import { and, count, desc, eq } from 'drizzle-orm'
 import { accounts, follows, institutions, researchers } from '../../db/schema/index.js'
 import type { Database } from '../infra/db/database.js'
+import type { FollowersLookup } from '../notifications/followers.js'
 
-export class FollowsRepository {
+/** Also answers the realtime fan-out's question: who must hear about this researcher? */
+export class FollowsRepository implements FollowersLookup {
   constructor(private readonly database: Database) {}
+
+  async followerAccountIds(researcherId: number): Promise<number[]> {
+    const rows = await this.database.db
+      .select({ id: follows.followerAccountId })
+      .from(follows)
+      .where(eq(follows.researcherId, researcherId))
+    return rows.map((row) => row.id)
+  }
 
   async researcherExists(id: number): Promise<{ claimedByAccountId: number | null } | null> {
     const [row] = await this.database.db

@@ -14,6 +14,7 @@ export interface DomainEventMap {
       status: 'approved' | 'rejected' | 'released'
     },
   ]
+  'suggestion:created': [{ researcherId: number; suggestedResearcherId: number; score: number }]
 }
 
 export class DomainEvents extends EventEmitter<DomainEventMap> {}

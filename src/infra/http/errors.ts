@@ -41,14 +41,14 @@ export class ConflictError extends AppError {
   }
 }
 
-export class ServiceUnavailableError extends AppError {
-  constructor(message: string) {
-    super(503, 'UNAVAILABLE', message)
+export class TooManyRequestsError extends AppError {
+  constructor(message: string, details?: unknown) {
+    super(429, 'RATE_LIMITED', message, details)
   }
 }
 
-export class TooManyRequestsError extends AppError {
+export class ServiceUnavailableError extends AppError {
   constructor(message: string) {
-    super(429, 'RATE_LIMITED', message)
+    super(503, 'UNAVAILABLE', message)
   }
 }

@@ -1,0 +1,45 @@
+import { eq, or } from 'drizzle-orm'
+import { researchers } from '../../db/schema/index.js'
+import type { Database } from '../infra/db/database.js'
+
+export interface Party {
+  researcherId: number
+  name: string
+  accountId: number
+}
+
+/** Who stands behind an account or a record, as far as invitations care: only claimed records count. */
+export class PartiesRepository {
+  constructor(private readonly database: Database) {}
+
+  async claimedBy(accountId: number): Promise<Party | null> {
+    const [row] = await this.database.db
+      .select({ researcherId: researchers.id, name: researchers.name })
+      .from(researchers)
+      .where(eq(researchers.claimedByAccountId, accountId))
+    return row ? { ...row, accountId } : null
+  }
+
+  /** The caller's claimed record and the target record, in one round trip. */
+  async pair(accountId: number, researcherId: number) {
+    const rows = await this.database.db
+      .select({ id: researchers.id, name: researchers.name, accountId: researchers.claimedByAccountId })
+      .from(researchers)
+      .where(or(eq(researchers.claimedByAccountId, accountId), eq(researchers.id, researcherId)))
+    const mine = rows.find((r) => r.accountId === accountId)
+    return {
+      me: mine ? { researcherId: mine.id, name: mine.name, accountId } : null,
+      target: rows.find((r) => r.id === researcherId) ?? null,
+    }
+  }
+
+  async researcher(
+    researcherId: number,
+  ): Promise<{ id: number; name: string; accountId: number | null } | null> {
+    const [row] = await this.database.db
+      .select({ id: researchers.id, name: researchers.name, accountId: researchers.claimedByAccountId })
+      .from(researchers)
+      .where(eq(researchers.id, researcherId))
+    return row ?? null
+  }
+}

@@ -1,0 +1,106 @@
+import type { Clock } from '../infra/clock.js'
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../infra/http/errors.js'
+import type { NotificationsService } from '../notifications/service.js'
+import type { InvitationStatus, InvitationView } from '../realtime/contract.js'
+import type { Push } from '../realtime/push.js'
+import type { PartiesRepository } from './parties-repository.js'
+import type { Action, InvitationsRepository, Outcome } from './repository.js'
+
+export const CLAIM_REQUIRED_MESSAGE = 'Claim this author entity first to unlock direct invitations'
+
+export interface InvitationLimits {
+  ttlSeconds: number
+  perHour: number
+}
+
+export class InvitationsService {
+  constructor(
+    private readonly repository: InvitationsRepository,
+    private readonly parties: PartiesRepository,
+    private readonly notifications: NotificationsService,
+    private readonly push: Push,
+    private readonly clock: Clock,
+    private readonly limits: InvitationLimits,
+  ) {}
+
+  async send(
+    accountId: number,
+    input: { inviteeResearcherId: number; message: string; suggestionId?: number | undefined },
+  ): Promise<InvitationView> {
+    const from = await this.parties.claimedBy(accountId)
+    if (!from) throw new ForbiddenError(CLAIM_REQUIRED_MESSAGE)
+    if (from.researcherId === input.inviteeResearcherId)
+      throw new BadRequestError('You cannot invite yourself')
+    const target = await this.parties.researcher(input.inviteeResearcherId)
+    if (!target) throw new NotFoundError('Researcher', input.inviteeResearcherId)
+    if (target.accountId === null) {
+      throw new ConflictError('Only a claimed record can be invited; this one is not claimed yet', {
+        reason: 'INVITEE_NOT_CLAIMED',
+      })
+    }
+    const message = input.message.trim()
+    if (message.length === 0) throw new BadRequestError('The message is empty')
+    const outcome = await this.repository.create(
+      from,
+      { researcherId: target.id, name: target.name, accountId: target.accountId },
+      { message, suggestionId: input.suggestionId ?? null },
+      this.clock.now(),
+      this.limits,
+    )
+    return this.delivered(outcome)
+  }
+
+  async act(accountId: number, invitationId: number, action: Action): Promise<InvitationView> {
+    const outcome = await this.repository.transition(invitationId, accountId, action, this.clock.now())
+    this.delivered(outcome)
+    if (outcome.expired) throw new ConflictError('The invitation has expired', { status: 'expired' })
+    if (outcome.invitation.conversationId !== null && action === 'accept') {
+      this.push.joinConversation(
+        [outcome.invitation.sender.accountId, outcome.invitation.invitee.accountId],
+        outcome.invitation.conversationId,
+      )
+    }
+    return outcome.invitation
+  }
+
+  async get(accountId: number, id: number): Promise<InvitationView> {
+    const invitation = await this.repository.view(id)
+    if (
+      !invitation ||
+      (invitation.sender.accountId !== accountId && invitation.invitee.accountId !== accountId)
+    ) {
+      throw new NotFoundError('Invitation', id)
+    }
+    return invitation
+  }
+
+  async list(
+    accountId: number,
+    query: { box: 'received' | 'sent'; status?: InvitationStatus | undefined; limit: number; offset: number },
+  ) {
+    const { items, total } = await this.repository.list(
+      accountId,
+      query.box,
+      query.status,
+      query.limit,
+      query.offset,
+    )
+    return { items, page: { limit: query.limit, offset: query.offset, total } }
+  }
+
+  /** Called periodically on every node; each overdue invitation is expired (and announced) once. */
+  async expireDue(batch = 500): Promise<number> {
+    let total = 0
+    for (;;) {
+      const outcomes = await this.repository.expireDue(this.clock.now(), batch)
+      for (const outcome of outcomes) this.delivered(outcome)
+      total += outcomes.length
+      if (outcomes.length < batch) return total
+    }
+  }
+
+  private delivered(outcome: Outcome): InvitationView {
+    this.notifications.deliver(outcome.stored)
+    return outcome.invitation
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * Who follows a researcher. Follows belong to the accounts capability; the realtime fan-out only
+ * needs this question answered, so it is injected (the app's composition root wires the real one).
+ */
+export interface FollowersLookup {
+  followerAccountIds(researcherId: number): Promise<number[]>
+}
+
+/** Until follows exist there is nobody to tell. */
+export const noFollowers: FollowersLookup = {
+  async followerAccountIds() {
+    return []
+  },
+}

@@ -1,0 +1,133 @@
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm'
+import {
+  authorships,
+  notificationRecipients,
+  notifications,
+  researchers,
+  works,
+} from '../../db/schema/index.js'
+import type { Database } from '../infra/db/database.js'
+import type { NotificationData, NotificationType, NotificationView } from '../realtime/contract.js'
+import { type Executor, intArray, type Tx } from '../realtime/db.js'
+
+/**
+ * Held from a notification's id allocation until its transaction commits, so ids become visible in
+ * id order and "everything after the last id I saw" never skips a row that committed late.
+ * Every transaction takes it as its last step, so it never waits on it while holding other locks.
+ */
+const NOTIFICATION_ORDER_LOCK = 7_253_110_002
+
+export interface NewWorkByAuthor {
+  researcherId: number
+  researcherName: string
+  claimedByAccountId: number | null
+  works: { id: number; title: string; year: number | null }[]
+}
+
+/**
+ * Inserts one notification for many accounts in one round trip; call it last in the caller's
+ * transaction. The insert reads from the lock, so the id is drawn only once the lock is held.
+ */
+export async function insertNotification<K extends NotificationType>(
+  tx: Tx,
+  type: K,
+  data: NotificationData<K>,
+  accountIds: readonly number[],
+): Promise<NotificationView> {
+  const recipients = intArray([...new Set(accountIds)])
+  const result = (await tx.execute(sql`
+    with ordered as (select pg_advisory_xact_lock(${NOTIFICATION_ORDER_LOCK})),
+    inserted as (
+      insert into ${notifications} (type, data)
+      select ${type}, ${JSON.stringify(data)}::jsonb from ordered
+      returning id, created_at),
+    delivered as (
+      insert into ${notificationRecipients} (account_id, notification_id)
+      select unnest(${recipients}::int[]), id from inserted)
+    select id, created_at as "createdAt" from inserted`)) as unknown as
+    | { rows: { id: number; createdAt: Date | string }[] }
+    | { id: number; createdAt: Date | string }[]
+  const row = (Array.isArray(result) ? result : result.rows)[0]
+  if (!row) throw new Error('notification insert returned nothing')
+  return { id: row.id, type, createdAt: new Date(row.createdAt).toISOString(), data } as NotificationView
+}
+
+export class NotificationsRepository {
+  constructor(private readonly database: Database) {}
+
+  async publish<K extends NotificationType>(
+    type: K,
+    data: NotificationData<K>,
+    accountIds: readonly number[],
+  ): Promise<NotificationView> {
+    return this.database.db.transaction((tx) => insertNotification(tx, type, data, accountIds))
+  }
+
+  /** Oldest first, one more than asked so the caller can tell whether more remain. */
+  async after(accountId: number, after: number, limit: number, db: Executor = this.database.db) {
+    const rows = await db
+      .select({
+        id: notifications.id,
+        type: notifications.type,
+        data: notifications.data,
+        createdAt: notifications.createdAt,
+      })
+      .from(notificationRecipients)
+      .innerJoin(notifications, eq(notifications.id, notificationRecipients.notificationId))
+      .where(
+        and(
+          eq(notificationRecipients.accountId, accountId),
+          gt(notificationRecipients.notificationId, after),
+        ),
+      )
+      .orderBy(asc(notificationRecipients.notificationId))
+      .limit(limit + 1)
+    const items = rows
+      .slice(0, limit)
+      .map((row) => ({ ...row, createdAt: row.createdAt.toISOString() }) as NotificationView)
+    return { items, hasMore: rows.length > limit }
+  }
+
+  async claimantOf(researcherId: number): Promise<number | null> {
+    const [row] = await this.database.db
+      .select({ accountId: researchers.claimedByAccountId })
+      .from(researchers)
+      .where(eq(researchers.id, researcherId))
+    return row?.accountId ?? null
+  }
+
+  /** Works that are new (never updated since insert), grouped by author. */
+  async newWorksByAuthor(workIds: readonly number[], perAuthor: number): Promise<NewWorkByAuthor[]> {
+    if (workIds.length === 0) return []
+    const rows = await this.database.db
+      .select({
+        researcherId: researchers.id,
+        researcherName: researchers.name,
+        claimedByAccountId: researchers.claimedByAccountId,
+        workId: works.id,
+        title: works.title,
+        year: works.year,
+      })
+      .from(works)
+      .innerJoin(authorships, eq(authorships.workId, works.id))
+      .innerJoin(researchers, eq(researchers.id, authorships.researcherId))
+      .where(and(inArray(works.id, [...workIds]), sql`${works.createdAt} = ${works.updatedAt}`))
+      .orderBy(researchers.id, sql`${works.year} desc nulls last`, works.id)
+    const byAuthor = new Map<number, NewWorkByAuthor>()
+    for (const row of rows) {
+      let entry = byAuthor.get(row.researcherId)
+      if (!entry) {
+        entry = {
+          researcherId: row.researcherId,
+          researcherName: row.researcherName,
+          claimedByAccountId: row.claimedByAccountId,
+          works: [],
+        }
+        byAuthor.set(row.researcherId, entry)
+      }
+      if (entry.works.length < perAuthor)
+        entry.works.push({ id: row.workId, title: row.title, year: row.year })
+    }
+    return [...byAuthor.values()]
+  }
+}

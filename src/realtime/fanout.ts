@@ -1,0 +1,31 @@
+import type { FastifyBaseLogger } from 'fastify'
+import type { DomainEventMap, DomainEvents } from '../infra/events.js'
+import type { NotificationsService } from '../notifications/service.js'
+
+/**
+ * Turns domain events into stored, pushed notifications. Listeners run after the emitter's commit;
+ * a failure is logged and never reaches the emitter (or crashes the process).
+ */
+export function subscribeFanout(
+  events: DomainEvents,
+  notifications: NotificationsService,
+  log: FastifyBaseLogger,
+): () => void {
+  const listeners: { [E in keyof DomainEventMap]: (...args: DomainEventMap[E]) => Promise<unknown> } = {
+    'works:changed': (payload) => notifications.onWorksChanged(payload),
+    'follow:created': (payload) => notifications.onFollowCreated(payload),
+    'claim:decided': (payload) => notifications.onClaimDecided(payload),
+    'suggestion:created': (payload) => notifications.onSuggestionCreated(payload),
+  }
+  const attached = (Object.keys(listeners) as (keyof DomainEventMap)[]).map((event) => {
+    const run = listeners[event] as (payload: unknown) => Promise<unknown>
+    const listener = (payload: unknown) => {
+      run(payload).catch((error) => log.error({ err: error, event }, 'notification fan-out failed'))
+    }
+    events.on(event, listener as never)
+    return () => events.off(event, listener as never)
+  })
+  return () => {
+    for (const detach of attached) detach()
+  }
+}
