@@ -27,6 +27,8 @@ interface Prepared {
 }
 interface Row {
   route: string
+  /** Tells apart several rows for one route. */
+  label?: string
   expect: [anonymous: number, other: number, owner: number, officer: number, admin: number]
   prepare: (ctx: Ctx) => Promise<Prepared> | Prepared
 }
@@ -60,6 +62,74 @@ async function freshRecordAtUni10(ctx: Ctx): Promise<number> {
   ])
   return (await ctx.app.inject({ url: `/v1/researchers?q=Author${n}` })).json().items[0].id
 }
+
+const message = 'Shall we work together?'
+
+/** An ORCID iD with a valid ISO 7064 check digit, unique per n and never Ann's. */
+function orcidFor(n: number): string {
+  const digits = `0009${String(n).padStart(11, '0')}`
+  let total = 0
+  for (const char of digits) total = (total + Number(char)) * 2
+  const check = (12 - (total % 11)) % 11
+  const full = `${digits}${check === 10 ? 'X' : check}`
+  return full.match(/.{4}/g)!.join('-')
+}
+
+/** A fresh account holding a fresh record, claimed by ORCID so it is approved at once. */
+async function claimedAccount(ctx: Ctx): Promise<TestUser & { researcherId: number }> {
+  const n = ++emailCounter
+  const name = `Party Member${n}`
+  const orcid = orcidFor(n)
+  const author = { id: `A88${n}`, display_name: name, orcid: `https://orcid.org/${orcid}` }
+  await ctx.app.services.ingest.importBatch([
+    { id: `W88${n}`, title: `Party ${n}`, authorships: [{ author }] },
+  ])
+  const found = (await ctx.app.inject({ url: `/v1/researchers?q=Member${n}` })).json().items as {
+    id: number
+    name: string
+  }[]
+  const researcherId = found.find((r) => r.name === name)!.id
+  const user = await signUp(ctx.app, 'researcher', name)
+  const res = await ctx.app.inject({
+    method: 'POST',
+    url: `/v1/researchers/${researcherId}/claims`,
+    headers: user.headers,
+    payload: { orcid },
+  })
+  if (res.statusCode !== 201 || res.json().status !== 'approved') throw new Error(`claim failed: ${res.body}`)
+  return { ...user, researcherId }
+}
+
+async function send(ctx: Ctx, method: 'POST' | 'PUT', url: string, user: TestUser, payload?: object) {
+  const res = await ctx.app.inject({ method, url, headers: user.headers, ...(payload ? { payload } : {}) })
+  if (res.statusCode >= 300) throw new Error(`${method} ${url} failed: ${res.statusCode} ${res.body}`)
+  return res.json()
+}
+
+/** A pending invitation; `to` is a claimed record id. */
+async function invite(ctx: Ctx, from: TestUser, to: number): Promise<number> {
+  const sent = await send(ctx, 'POST', '/v1/invitations', from, {
+    inviteeResearcherId: to,
+    message,
+  })
+  return sent.id
+}
+
+/** A conversation between the shared owner (Ann's claimant) and a fresh claimed account, with one message. */
+async function conversationWithOwner(ctx: Ctx) {
+  const peer = await claimedAccount(ctx)
+  const id = await invite(ctx, peer, ctx.cat.ann)
+  const { conversationId } = await send(ctx, 'POST', `/v1/invitations/${id}/accept`, ctx.users.owner)
+  await send(ctx, 'POST', `/v1/conversations/${conversationId}/messages`, peer, {
+    clientMessageId: 'hello',
+    body: 'Hello',
+  })
+  return { peer, conversationId: conversationId as number }
+}
+
+const partiesOnly = (status: number): Row['expect'] => [401, 404, status, 404, 404]
+const claimantOnly = (status: number): Row['expect'] => [401, 403, status, 403, 403]
+
 const ROWS: Row[] = [
   { route: 'GET /health', expect: everyone(200), prepare: () => ({ url: '/health' }) },
   { route: 'GET /ready', expect: everyone(200), prepare: () => ({ url: '/ready' }) },
@@ -251,6 +321,156 @@ const ROWS: Row[] = [
     prepare: (c) => ({ url: `/v1/researchers/${c.cat.bob}/followers` }),
   },
   { route: 'GET /v1/me/following', expect: signedIn(200), prepare: () => ({ url: '/v1/me/following' }) },
+
+  // Invitations: only an account holding a claimed record invites, and only a claimed record can be
+  // invited. Only the two parties see one (others get 404, not even its existence); the invitee accepts
+  // or declines, the sender withdraws. Officers and admins hold no claim here, so they are strangers too.
+  {
+    route: 'POST /v1/invitations',
+    expect: claimantOnly(201),
+    prepare: async (c) => {
+      const { researcherId } = await claimedAccount(c)
+      return { url: '/v1/invitations', body: () => ({ inviteeResearcherId: researcherId, message }) }
+    },
+  },
+  {
+    route: 'POST /v1/invitations',
+    label: 'to a record nobody claimed',
+    expect: claimantOnly(409),
+    prepare: async (c) => {
+      const researcherId = await freshRecordAtUni10(c)
+      return { url: '/v1/invitations', body: () => ({ inviteeResearcherId: researcherId, message }) }
+    },
+  },
+  {
+    route: 'POST /v1/invitations',
+    label: 'to a researcher who blocked the sender',
+    expect: claimantOnly(403),
+    prepare: async (c) => {
+      const blocker = await claimedAccount(c)
+      await send(c, 'PUT', `/v1/blocks/${c.cat.ann}`, blocker)
+      return {
+        url: '/v1/invitations',
+        body: () => ({ inviteeResearcherId: blocker.researcherId, message }),
+      }
+    },
+  },
+  { route: 'GET /v1/invitations', expect: signedIn(200), prepare: () => ({ url: '/v1/invitations' }) },
+  {
+    route: 'GET /v1/invitations/{id}',
+    expect: partiesOnly(200),
+    prepare: async (c) => {
+      const id = await invite(c, c.users.owner, (await claimedAccount(c)).researcherId)
+      return { url: `/v1/invitations/${id}` }
+    },
+  },
+  {
+    route: 'POST /v1/invitations/{id}/accept',
+    expect: partiesOnly(200),
+    prepare: async (c) => ({
+      url: `/v1/invitations/${await invite(c, await claimedAccount(c), c.cat.ann)}/accept`,
+    }),
+  },
+  {
+    route: 'POST /v1/invitations/{id}/accept',
+    label: 'by the sender',
+    expect: partiesOnly(403),
+    prepare: async (c) => {
+      const id = await invite(c, c.users.owner, (await claimedAccount(c)).researcherId)
+      return { url: `/v1/invitations/${id}/accept` }
+    },
+  },
+  {
+    route: 'POST /v1/invitations/{id}/decline',
+    expect: partiesOnly(200),
+    prepare: async (c) => ({
+      url: `/v1/invitations/${await invite(c, await claimedAccount(c), c.cat.ann)}/decline`,
+    }),
+  },
+  {
+    route: 'POST /v1/invitations/{id}/decline',
+    label: 'by the sender',
+    expect: partiesOnly(403),
+    prepare: async (c) => {
+      const id = await invite(c, c.users.owner, (await claimedAccount(c)).researcherId)
+      return { url: `/v1/invitations/${id}/decline` }
+    },
+  },
+  {
+    route: 'POST /v1/invitations/{id}/withdraw',
+    expect: partiesOnly(200),
+    prepare: async (c) => {
+      const id = await invite(c, c.users.owner, (await claimedAccount(c)).researcherId)
+      return { url: `/v1/invitations/${id}/withdraw` }
+    },
+  },
+  {
+    route: 'POST /v1/invitations/{id}/withdraw',
+    label: 'by the invitee',
+    expect: partiesOnly(403),
+    prepare: async (c) => ({
+      url: `/v1/invitations/${await invite(c, await claimedAccount(c), c.cat.ann)}/withdraw`,
+    }),
+  },
+
+  // Blocks belong to a claimed record: an account without one has nothing to block from.
+  {
+    route: 'PUT /v1/blocks/{researcherId}',
+    expect: claimantOnly(200),
+    prepare: async (c) => ({ url: `/v1/blocks/${await freshRecordAtUni10(c)}` }),
+  },
+  {
+    route: 'DELETE /v1/blocks/{researcherId}',
+    expect: claimantOnly(204),
+    prepare: async (c) => {
+      const url = `/v1/blocks/${await freshRecordAtUni10(c)}`
+      await send(c, 'PUT', url, c.users.owner)
+      return { url }
+    },
+  },
+  { route: 'GET /v1/blocks', expect: claimantOnly(200), prepare: () => ({ url: '/v1/blocks' }) },
+
+  // Conversations: members only; everyone else, officers and admins included, gets 404.
+  { route: 'GET /v1/conversations', expect: signedIn(200), prepare: () => ({ url: '/v1/conversations' }) },
+  {
+    route: 'GET /v1/conversations/{id}/messages',
+    expect: partiesOnly(200),
+    prepare: async (c) => ({
+      url: `/v1/conversations/${(await conversationWithOwner(c)).conversationId}/messages`,
+    }),
+  },
+  {
+    route: 'POST /v1/conversations/{id}/messages',
+    expect: partiesOnly(201),
+    prepare: async (c) => ({
+      url: `/v1/conversations/${(await conversationWithOwner(c)).conversationId}/messages`,
+      body: (actor) => ({ clientMessageId: `from-${actor}`, body: 'Hi there' }),
+    }),
+  },
+  {
+    route: 'POST /v1/conversations/{id}/messages',
+    label: 'after a block',
+    expect: partiesOnly(403),
+    prepare: async (c) => {
+      const { peer, conversationId } = await conversationWithOwner(c)
+      await send(c, 'PUT', `/v1/blocks/${c.cat.ann}`, peer)
+      return {
+        url: `/v1/conversations/${conversationId}/messages`,
+        body: (actor) => ({ clientMessageId: `from-${actor}`, body: 'Hi there' }),
+      }
+    },
+  },
+  {
+    route: 'POST /v1/conversations/{id}/read',
+    expect: partiesOnly(200),
+    prepare: async (c) => ({
+      url: `/v1/conversations/${(await conversationWithOwner(c)).conversationId}/read`,
+      body: () => ({ seq: 1 }),
+    }),
+  },
+
+  // Notifications: each account reads its own.
+  { route: 'GET /v1/notifications', expect: signedIn(200), prepare: () => ({ url: '/v1/notifications' }) },
 ]
 
 t.test('authorization matrix', async (t) => {
@@ -293,7 +513,7 @@ t.test('authorization matrix', async (t) => {
   })
 
   for (const row of ROWS) {
-    t.test(row.route, async (t) => {
+    t.test(row.label ? `${row.route} (${row.label})` : row.route, async (t) => {
       const prepared = await row.prepare(ctx)
       const method = row.route.split(' ')[0] as 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
       const expected = Object.fromEntries(ACTORS.map((a, i) => [a, row.expect[i]!])) as Record<Actor, number>
