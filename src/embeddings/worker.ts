@@ -66,36 +66,64 @@ export class EmbeddingWorker {
     const leased = await this.repository.lease(this.options.batchSize, this.options.leaseSeconds)
     if (leased.length === 0) return 0
     try {
-      const vectors = await this.vectorise(leased)
-      await this.repository.store(vectors)
-      this.storedSinceCount += vectors.filter((v) => v.newTermBuckets.length > 0).length
-      // Centroids wait for a quiet moment: recomputing them per batch would cost more than the batch.
-      if (Date.now() - this.centroidsRefreshedAt > CENTROID_REFRESH_MS) await this.refreshCentroids()
-      return vectors.length
+      return await this.persist(leased, await this.vectorise(leased))
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error)
-      this.log.warn({ works: leased.length, err: message }, 'embedding batch failed; will retry')
-      await this.repository.recordFailure(
-        leased.map((w) => w.workId),
-        message,
-        this.options.retryBaseSeconds,
-        this.options.maxAttempts,
-      )
+      await this.fail(leased, error)
       return 0
     }
   }
 
   /** Drains everything that is ready now; used by commands and tests. */
   async drain(): Promise<number> {
+    const total = await this.pump(() => true)
+    await this.refreshCentroids()
+    return total
+  }
+
+  /**
+   * Works through ready batches while `keepGoing` allows. Storing one batch overlaps embedding the
+   * next: the model runs on onnxruntime's native threads while the database work waits on I/O.
+   */
+  private async pump(keepGoing: () => boolean): Promise<number> {
     let total = 0
-    for (;;) {
-      const done = await this.runOnce()
-      if (done === 0) {
-        await this.refreshCentroids()
-        return total
+    let storing: Promise<number> = Promise.resolve(0)
+    while (keepGoing()) {
+      const leased = await this.repository.lease(this.options.batchSize, this.options.leaseSeconds)
+      if (leased.length === 0) break
+      let vectors: WorkVectors[]
+      try {
+        vectors = await this.vectorise(leased)
+      } catch (error) {
+        // The failed rows back off, so the next lease moves on to other works.
+        await this.fail(leased, error)
+        continue
       }
-      total += done
+      total += await storing
+      storing = this.persist(leased, vectors).catch(async (error) => {
+        await this.fail(leased, error)
+        return 0
+      })
     }
+    return total + (await storing)
+  }
+
+  private async persist(leased: LeasedWork[], vectors: WorkVectors[]): Promise<number> {
+    await this.repository.store(vectors)
+    this.storedSinceCount += vectors.filter((v) => v.newTermBuckets.length > 0).length
+    // Centroids wait for a quiet moment: recomputing them per batch would cost more than the batch.
+    if (Date.now() - this.centroidsRefreshedAt > CENTROID_REFRESH_MS) await this.refreshCentroids()
+    return leased.length
+  }
+
+  private async fail(leased: LeasedWork[], error: unknown): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error)
+    this.log.warn({ works: leased.length, err: message }, 'embedding batch failed; will retry')
+    await this.repository.recordFailure(
+      leased.map((w) => w.workId),
+      message,
+      this.options.retryBaseSeconds,
+      this.options.maxAttempts,
+    )
   }
 
   async start(): Promise<void> {
@@ -124,7 +152,7 @@ export class EmbeddingWorker {
     while (this.running) {
       let done = 0
       try {
-        done = await this.runOnce()
+        done = await this.pump(() => this.running)
       } catch (error) {
         this.log.error({ err: error }, 'embedding worker could not reach the queue')
       }
@@ -147,7 +175,9 @@ export class EmbeddingWorker {
   private async vectorise(leased: LeasedWork[]): Promise<WorkVectors[]> {
     const texts = leased.map((work) => textOf(work))
     const hashes = texts.map(textHash)
-    const dense = this.embedder ? await this.denseVectors(texts, hashes) : null
+    // The model works on its own threads while the lexical side runs here.
+    const densePending = this.embedder ? this.denseVectors(texts, hashes) : Promise.resolve(null)
+    densePending.catch(() => {})
     const counts = leased.map((work) => termCounts(work.title, work.abstract ?? ''))
     const buckets = counts.map((c) => [...new Set(distinctTerms(c).map(termBucket))])
     const alreadyCounted = await this.repository.hasLexical(leased.map((w) => w.workId))
@@ -159,6 +189,7 @@ export class EmbeddingWorker {
       for (const b of buckets[leased.indexOf(work)]!) batchDf.set(b, (batchDf.get(b) ?? 0) + 1)
     })
     const corpusSize = (await this.corpusSize()) + fresh.length
+    const dense = await densePending
     return leased.map((work, i) => {
       const vector = prune(
         workVector(
