@@ -3,3 +3,4 @@
 export * from './accounts.js'
 export * from './catalog.js'
 export * from './embeddings.js'
+export * from './matching.js'

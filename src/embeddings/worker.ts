@@ -62,6 +62,7 @@ export class EmbeddingWorker {
       const vectors = await this.vectorise(leased)
       await this.repository.store(vectors)
       await this.refreshCentroids()
+      this.events.emit('vectors:stored', { workIds: vectors.map((v) => v.workId) })
       return vectors.length
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error)
