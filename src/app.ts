@@ -18,6 +18,14 @@ import { installErrorHandler } from './infra/http/error-handler.js'
 import { registerOpenApi } from './infra/http/openapi.js'
 import { IngestRepository } from './ingest/repository.js'
 import { IngestService } from './ingest/service.js'
+import { SuggestionCacheRepository } from './matching/cache-repository.js'
+import { CandidatesRepository } from './matching/candidates-repository.js'
+import { ExpertsService } from './matching/experts.js'
+import { GraphRepository } from './matching/graph-repository.js'
+import { MatchingProfiles } from './matching/profiles.js'
+import { ProfilesRepository } from './matching/profiles-repository.js'
+import { matchingRoutes } from './matching/routes.js'
+import { SuggestionsService } from './matching/suggestions.js'
 import { ResearchersRepository } from './researchers/repository.js'
 import { researchersRoutes } from './researchers/routes.js'
 import { ResearchersService } from './researchers/service.js'
@@ -64,6 +72,10 @@ export function createServices(
   const ingest = new IngestService(new IngestRepository(database), events)
   const { embedder, status } = options.embedder ?? NO_MODEL!
   const embeddingRepository = new EmbeddingRepository(database)
+  const log = options.log ?? silentLog
+  const graph = new GraphRepository(database)
+  const candidates = new CandidatesRepository(database)
+  const matchingProfiles = new MatchingProfiles(new ProfilesRepository(database), events, log)
   return {
     clock,
     events,
@@ -73,7 +85,18 @@ export function createServices(
     researchers: new ResearchersService(new ResearchersRepository(database)),
     works: new WorksService(new WorksRepository(database)),
     embeddings: new EmbeddingStatusService(embeddingRepository, status),
-    embeddingWorker: new EmbeddingWorker(embeddingRepository, embedder, events, options.log ?? silentLog, {
+    matchingProfiles,
+    suggestions: new SuggestionsService(
+      graph,
+      candidates,
+      new SuggestionCacheRepository(database),
+      matchingProfiles,
+      events,
+      clock,
+      embedder?.modelId ?? null,
+    ),
+    experts: new ExpertsService(candidates, graph, matchingProfiles, embedder, clock),
+    embeddingWorker: new EmbeddingWorker(embeddingRepository, embedder, events, log, {
       ...defaultWorkerOptions,
       batchSize: config.EMBEDDING_BATCH_SIZE ?? defaultWorkerOptions.batchSize,
     }),
@@ -110,6 +133,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(researchersRoutes, { researchers: services.researchers })
   await app.register(worksRoutes, { works: services.works, ingest: services.ingest })
   await app.register(embeddingRoutes, { embeddings: services.embeddings })
+  await app.register(matchingRoutes, { suggestions: services.suggestions, experts: services.experts })
 
   if (options.backgroundWorkers) {
     app.addHook('onReady', () => services.embeddingWorker.start())
