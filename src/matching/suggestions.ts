@@ -208,7 +208,10 @@ export class SuggestionsService {
         dense: this.denseModelId && denseSim.size > 0 ? (denseSim.get(id) ?? 0) : null,
         adamicAdar: g?.adamicAdar ?? 0,
       }
-      ranked.push({ id, score: suggestionScore(components, weights), components, via: g?.via ?? null })
+      const score = suggestionScore(components, weights)
+      // Nothing links them and nothing about their topics matches: not a suggestion.
+      if (score <= 0) continue
+      ranked.push({ id, score, components, via: g?.via ?? null })
     }
     ranked.sort(byScoreThenId)
     return { ranked: ranked.slice(0, options.limit), meta, neighbours, hop2 }
@@ -294,9 +297,14 @@ export class SuggestionsService {
   }
 }
 
-/** Options that change the answer, in a canonical form. */
+/** Options that change the answer, in a canonical form: defaults spelled out, undefined dropped. */
 export function paramsHash(options: SuggestionOptions): string {
-  const canonical = JSON.stringify(options, (_key, value) =>
+  const full = {
+    ...options,
+    includeCoauthors: options.includeCoauthors ?? false,
+    weights: { ...DEFAULT_SUGGESTION_WEIGHTS, ...options.weights },
+  }
+  const canonical = JSON.stringify(full, (_key, value) =>
     value && typeof value === 'object' && !Array.isArray(value)
       ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)))
       : value,
