@@ -36,8 +36,8 @@ export class GraphRepository {
        where a.researcher_id in (${idList(ids)})
        group by a.researcher_id, b.researcher_id`)
     for (const r of rows) {
-      let edges = out.get(r.z)
-      if (!edges) out.set(r.z, (edges = new Map()))
+      const edges = out.get(r.z) ?? new Map<number, Edge>()
+      out.set(r.z, edges)
       edges.set(r.c, { jointWorks: r.jointWorks, lastYear: r.lastYear ?? 0 })
     }
     return out
