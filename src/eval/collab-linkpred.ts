@@ -84,6 +84,7 @@ async function main() {
     })),
   )
   const loadSeconds = (Date.now() - started) / 1000
+  process.stderr.write(`loaded ${history.length} works in ${loadSeconds.toFixed(0)} s\n`)
   const dbIds = await services.experts.researcherIdsByExternalId(active)
   const externalOf = new Map([...dbIds].map(([ext, id]) => [id, ext]))
 
@@ -92,7 +93,8 @@ async function main() {
     number[]
   >
   const rankStarted = Date.now()
-  for (const a of queries) {
+  for (const [index, a] of queries.entries()) {
+    if (index % 100 === 0) process.stderr.write(`  query ${index}/${queries.length}\n`)
     const wanted = targets.get(a)!
     for (const [method, weights] of Object.entries(METHODS)) {
       const ranked = await services.suggestions.rank(dbIds.get(a)!, {
