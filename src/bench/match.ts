@@ -111,7 +111,7 @@ async function main() {
     await database.rows(sql`
       insert into work_embeddings (work_id, model_id, dtype, text_hash, embedding)
       select w.id, ${BENCH_MODEL_ID}, 'fp32', 'bench-' || w.id,
-             l2_normalize((select array_agg(random() - 0.5 + w.id * 0) from generate_series(1, 384))::vector)
+             l2_normalize((select array_agg(random() - 0.5) from generate_series(1, 384) g where g > -w.id)::vector)
         from works w
       on conflict (work_id) do nothing`)
     log(
