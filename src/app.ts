@@ -135,10 +135,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(embeddingRoutes, { embeddings: services.embeddings })
   await app.register(matchingRoutes, { suggestions: services.suggestions, experts: services.experts })
 
-  if (options.backgroundWorkers) {
-    app.addHook('onReady', () => services.embeddingWorker.start())
-    app.addHook('onClose', () => services.embeddingWorker.stop())
-  }
+  if (options.backgroundWorkers) app.addHook('onReady', () => services.embeddingWorker.start())
+  app.addHook('onClose', async () => {
+    if (options.backgroundWorkers) await services.embeddingWorker.stop()
+    // A profile refresh started by the last stored batch must not outlive the app (or its database).
+    await services.matchingProfiles.settled()
+  })
   return app
 }
 
