@@ -44,6 +44,19 @@ export class SuggestionCacheRepository {
     }
   }
 
+  /** Of these researchers, those whose list for `paramsHash` is stale. */
+  async staleAmong(researcherIds: readonly number[], paramsHash: string): Promise<number[]> {
+    const out: number[] = []
+    for (let i = 0; i < researcherIds.length; i += 5_000) {
+      const rows = await this.database.rows<{ id: number }>(sql`
+        select researcher_id as id from ${suggestionCache}
+         where params_hash = ${paramsHash} and stale_at is not null
+           and researcher_id in (${idList(researcherIds.slice(i, i + 5_000))})`)
+      out.push(...rows.map((r) => r.id))
+    }
+    return out
+  }
+
   async countFresh(researcherIds: readonly number[]): Promise<number> {
     if (researcherIds.length === 0) return 0
     const rows = await this.database.db

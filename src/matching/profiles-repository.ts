@@ -66,7 +66,33 @@ export class ProfilesRepository {
       })
   }
 
+  async storeProfiles(
+    rows: { researcherId: number; centroid: string; groupCentroid: string; worksCount: number }[],
+  ) {
+    if (rows.length === 0) return
+    await this.database.db
+      .insert(researcherLexical)
+      .values(
+        rows.map((r) => ({
+          researcherId: r.researcherId,
+          centroid: sql`${r.centroid}::sparsevec` as unknown as string,
+          groupCentroid: sql`${r.groupCentroid}::sparsevec` as unknown as string,
+          worksCount: r.worksCount,
+        })),
+      )
+      .onConflictDoUpdate({
+        target: researcherLexical.researcherId,
+        set: {
+          centroid: sql`excluded.centroid`,
+          groupCentroid: sql`excluded.group_centroid`,
+          worksCount: sql`excluded.works_count`,
+          computedAt: sql`now()`,
+        },
+      })
+  }
+
   async storeGroupCentroids(rows: { researcherId: number; groupCentroid: string }[]) {
+    if (rows.length === 0) return
     for (let i = 0; i < rows.length; i += 500) {
       const values = sql.join(
         rows.slice(i, i + 500).map((r) => sql`(${r.researcherId}::int, ${r.groupCentroid}::sparsevec)`),

@@ -49,17 +49,39 @@ export class MatchingProfiles {
     })
   }
 
-  /** New centroids for `researcherIds`, new group centroids for them and their co-authors. */
+  /**
+   * New centroids for `researcherIds`, new group centroids for them and their co-authors. Each
+   * researcher's row is written once: every write re-inserts into both HNSW indexes, which is
+   * what a refresh costs most.
+   */
   async refresh(researcherIds: readonly number[]): Promise<void> {
-    const touched = new Set<number>()
-    for (let i = 0; i < researcherIds.length; i += CHUNK) {
-      const chunk = researcherIds.slice(i, i + CHUNK)
-      await this.storeCentroids(chunk)
-      for (const id of chunk) touched.add(id)
-      for (const pair of await this.repository.coauthorPairs(chunk)) touched.add(pair.coauthorId)
-    }
+    const fresh = new Map<number, { centroid: Buckets; worksCount: number }>()
+    for (let i = 0; i < researcherIds.length; i += CHUNK)
+      for (const [id, c] of await this.centroids(researcherIds.slice(i, i + CHUNK))) fresh.set(id, c)
+    const touched = new Set<number>(fresh.keys())
+    for (let i = 0; i < researcherIds.length; i += CHUNK)
+      for (const pair of await this.repository.coauthorPairs(researcherIds.slice(i, i + CHUNK)))
+        touched.add(pair.coauthorId)
     const all = [...touched].sort((a, b) => a - b)
-    for (let i = 0; i < all.length; i += CHUNK) await this.storeGroupCentroids(all.slice(i, i + CHUNK))
+    for (let i = 0; i < all.length; i += CHUNK) {
+      const chunk = all.slice(i, i + CHUNK)
+      const groups = await this.groupCentroids(chunk, fresh)
+      await this.repository.storeProfiles(
+        chunk
+          .filter((id) => fresh.has(id) && groups.has(id))
+          .map((id) => ({
+            researcherId: id,
+            centroid: bucketsLiteral(fresh.get(id)!.centroid),
+            groupCentroid: bucketsLiteral(groups.get(id)!),
+            worksCount: fresh.get(id)!.worksCount,
+          })),
+      )
+      await this.repository.storeGroupCentroids(
+        chunk
+          .filter((id) => !fresh.has(id) && groups.has(id))
+          .map((id) => ({ researcherId: id, groupCentroid: bucketsLiteral(groups.get(id)!) })),
+      )
+    }
     for (const listener of this.listeners) await listener(all)
   }
 
@@ -82,23 +104,40 @@ export class MatchingProfiles {
     }
   }
 
-  private async storeCentroids(ids: readonly number[]) {
+  private async centroids(ids: readonly number[]) {
     const byResearcher = new Map<number, Buckets[]>()
     for (const row of await this.repository.workVectorsOf(ids)) {
       const list = byResearcher.get(row.researcherId) ?? []
       list.push(parseSparsevec(row.vector))
       byResearcher.set(row.researcherId, list)
     }
+    return new Map(
+      [...byResearcher].map(([id, vectors]) => [
+        id,
+        { centroid: centroidOf(vectors), worksCount: vectors.length },
+      ]),
+    )
+  }
+
+  private async storeCentroids(ids: readonly number[]) {
     await this.repository.storeCentroids(
-      [...byResearcher].map(([researcherId, vectors]) => ({
+      [...(await this.centroids(ids))].map(([researcherId, c]) => ({
         researcherId,
-        centroid: bucketsLiteral(centroidOf(vectors)),
-        worksCount: vectors.length,
+        centroid: bucketsLiteral(c.centroid),
+        worksCount: c.worksCount,
       })),
     )
   }
 
   private async storeGroupCentroids(ids: readonly number[]) {
+    const groups = await this.groupCentroids(ids, new Map())
+    await this.repository.storeGroupCentroids(
+      [...groups].map(([researcherId, g]) => ({ researcherId, groupCentroid: bucketsLiteral(g) })),
+    )
+  }
+
+  /** Group centroids of `ids`, taking centroids from `fresh` first and the database otherwise. */
+  private async groupCentroids(ids: readonly number[], fresh: Map<number, { centroid: Buckets }>) {
     const pairs = await this.repository.coauthorPairs(ids)
     const coauthors = new Map<number, number[]>()
     for (const { researcherId, coauthorId } of pairs) {
@@ -108,19 +147,18 @@ export class MatchingProfiles {
     }
     const needed = new Set<number>(ids)
     for (const { coauthorId } of pairs) needed.add(coauthorId)
-    const centroids = new Map(
-      (await this.repository.centroidsOf([...needed])).map((row) => [
-        row.researcherId,
-        parseSparsevec(row.centroid),
-      ]),
-    )
-    const rows: { researcherId: number; groupCentroid: string }[] = []
+    const centroids = new Map<number, Buckets>()
+    for (const [id, c] of fresh) if (needed.has(id)) centroids.set(id, c.centroid)
+    const fromDb = [...needed].filter((id) => !centroids.has(id))
+    for (const row of await this.repository.centroidsOf(fromDb))
+      centroids.set(row.researcherId, parseSparsevec(row.centroid))
+    const out = new Map<number, Buckets>()
     for (const id of ids) {
       const own = centroids.get(id)
       if (!own) continue
       const theirs = (coauthors.get(id) ?? []).map((c) => centroids.get(c)).filter((c): c is Buckets => !!c)
-      rows.push({ researcherId: id, groupCentroid: bucketsLiteral(groupCentroidOf(own, theirs)) })
+      out.set(id, groupCentroidOf(own, theirs))
     }
-    await this.repository.storeGroupCentroids(rows)
+    return out
   }
 }

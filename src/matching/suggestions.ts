@@ -290,7 +290,7 @@ export class SuggestionsService {
   private async onProfilesRefreshed(researcherIds: number[]) {
     await this.cache.markStale(researcherIds)
     const key = paramsHash({ limit: DEFAULT_SUGGESTION_LIMIT })
-    for (const id of researcherIds) {
+    for (const id of await this.cache.staleAmong(researcherIds, key)) {
       const cached = await this.cache.get<SuggestionList>(id, key)
       if (cached?.stale) await this.recompute(id, { limit: DEFAULT_SUGGESTION_LIMIT }, key, cached.payload)
     }
