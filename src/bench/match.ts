@@ -130,6 +130,8 @@ async function main() {
       done += n
       if (done % 50_000 < 5_000) log(`  lexical ${done}`)
     }
+    // Its stored batches started profile refreshes in the background; they must finish first.
+    await lexicalOnly.matchingProfiles.settled()
     log('researcher dense centroids')
     await database.rows(sql`
       insert into researcher_embeddings (researcher_id, model_id, embedding, works_count)
