@@ -44,6 +44,14 @@ import { PartiesRepository } from './invitations/parties-repository.js'
 import { InvitationsRepository } from './invitations/repository.js'
 import { invitationsRoutes } from './invitations/routes.js'
 import { InvitationsService } from './invitations/service.js'
+import { SuggestionCacheRepository } from './matching/cache-repository.js'
+import { CandidatesRepository } from './matching/candidates-repository.js'
+import { ExpertsService } from './matching/experts.js'
+import { GraphRepository as CoauthorGraphRepository } from './matching/graph-repository.js'
+import { MatchingProfiles } from './matching/profiles.js'
+import { ProfilesRepository } from './matching/profiles-repository.js'
+import { matchingRoutes } from './matching/routes.js'
+import { SuggestionsService } from './matching/suggestions.js'
 import type { FollowersLookup } from './notifications/followers.js'
 import { NotificationsRepository } from './notifications/repository.js'
 import { notificationsRoutes } from './notifications/routes.js'
@@ -154,6 +162,10 @@ export function createServices(
     options.followers ?? followsRepository,
     realtime.REALTIME_STRONG_SUGGESTION_SCORE,
   )
+  const log = options.log ?? silentLog
+  const coauthorGraph = new CoauthorGraphRepository(database)
+  const candidates = new CandidatesRepository(database)
+  const matchingProfiles = new MatchingProfiles(new ProfilesRepository(database), events, log)
   return {
     realtime,
     push,
@@ -202,7 +214,18 @@ export function createServices(
     }),
     works: new WorksService(new WorksRepository(database)),
     embeddings: new EmbeddingStatusService(embeddingRepository, status),
-    embeddingWorker: new EmbeddingWorker(embeddingRepository, embedder, events, options.log ?? silentLog, {
+    matchingProfiles,
+    suggestions: new SuggestionsService(
+      coauthorGraph,
+      candidates,
+      new SuggestionCacheRepository(database),
+      matchingProfiles,
+      events,
+      clock,
+      embedder?.modelId ?? null,
+    ),
+    experts: new ExpertsService(candidates, coauthorGraph, matchingProfiles, embedder, clock),
+    embeddingWorker: new EmbeddingWorker(embeddingRepository, embedder, events, log, {
       ...defaultWorkerOptions,
       batchSize: setting(config, 'EMBEDDING_BATCH_SIZE'),
       leaseSeconds: setting(config, 'EMBEDDING_LEASE_SECONDS'),
@@ -274,11 +297,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   })
   const unsubscribe = subscribeFanout(services.events, services.notifications, app.log)
   app.addHook('onClose', async () => unsubscribe())
+  await app.register(matchingRoutes, { suggestions: services.suggestions, experts: services.experts })
 
-  if (options.backgroundWorkers) {
-    app.addHook('onReady', () => services.embeddingWorker.start())
-    app.addHook('onClose', () => services.embeddingWorker.stop())
-  }
+  if (options.backgroundWorkers) app.addHook('onReady', () => services.embeddingWorker.start())
+  app.addHook('onClose', async () => {
+    if (options.backgroundWorkers) await services.embeddingWorker.stop()
+    // A profile refresh started by the last stored batch must not outlive the app (or its database).
+    await services.matchingProfiles.settled()
+  })
   return app
 }
 

@@ -109,6 +109,7 @@ export class EmbeddingWorker {
 
   private async persist(leased: LeasedWork[], vectors: WorkVectors[]): Promise<number> {
     await this.repository.store(vectors)
+    this.events.emit('vectors:stored', { workIds: vectors.map((v) => v.workId) })
     this.storedSinceCount += vectors.filter((v) => v.newTermBuckets.length > 0).length
     // Centroids wait for a quiet moment: recomputing them per batch would cost more than the batch.
     if (Date.now() - this.centroidsRefreshedAt > CENTROID_REFRESH_MS) await this.refreshCentroids()

@@ -14,6 +14,9 @@ export interface DomainEventMap {
       status: 'approved' | 'rejected' | 'released'
     },
   ]
+  /** Vectors of these works were stored: researcher profiles and suggestions built on them are stale. */
+  'vectors:stored': [{ workIds: number[] }]
+  /** A recomputation found a new suggestion above the strong threshold; the realtime layer pushes it. */
   'suggestion:created': [{ researcherId: number; suggestedResearcherId: number; score: number }]
 }
 

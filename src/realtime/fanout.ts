@@ -11,13 +11,15 @@ export function subscribeFanout(
   notifications: NotificationsService,
   log: FastifyBaseLogger,
 ): () => void {
-  const listeners: { [E in keyof DomainEventMap]: (...args: DomainEventMap[E]) => Promise<unknown> } = {
+  type Notified = Exclude<keyof DomainEventMap, 'vectors:stored'>
+  // vectors:stored concerns matching's own caches; nobody is told about it.
+  const listeners: { [E in Notified]: (...args: DomainEventMap[E]) => Promise<unknown> } = {
     'works:changed': (payload) => notifications.onWorksChanged(payload),
     'follow:created': (payload) => notifications.onFollowCreated(payload),
     'claim:decided': (payload) => notifications.onClaimDecided(payload),
     'suggestion:created': (payload) => notifications.onSuggestionCreated(payload),
   }
-  const attached = (Object.keys(listeners) as (keyof DomainEventMap)[]).map((event) => {
+  const attached = (Object.keys(listeners) as Notified[]).map((event) => {
     const run = listeners[event] as (payload: unknown) => Promise<unknown>
     const listener = (payload: unknown) => {
       run(payload).catch((error) => log.error({ err: error, event }, 'notification fan-out failed'))

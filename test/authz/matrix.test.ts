@@ -151,6 +151,28 @@ const ROWS: Row[] = [
   },
   { route: 'GET /v1/works/{id}', expect: everyone(200), prepare: (c) => ({ url: `/v1/works/${c.workId}` }) },
   {
+    // Suggestions are computed from public records (co-authorship and topics), like the profile itself.
+    route: 'GET /v1/researchers/{id}/suggestions',
+    expect: everyone(200),
+    prepare: (c) => ({ url: `/v1/researchers/${c.cat.ann}/suggestions` }),
+  },
+  {
+    route: 'POST /v1/experts/search',
+    expect: [401, 403, 403, 200, 200],
+    prepare: () => ({
+      url: '/v1/experts/search',
+      body: () => ({ text: 'graph networks for proteins', k: 5 }),
+    }),
+  },
+  {
+    route: 'POST /v1/experts/affinity',
+    expect: [401, 403, 403, 200, 200],
+    prepare: (c) => ({
+      url: '/v1/experts/affinity',
+      body: () => ({ text: 'graph networks for proteins', researcherIds: [c.cat.ann] }),
+    }),
+  },
+  {
     route: 'GET /v1/admin/embedding-status',
     expect: adminOnly,
     prepare: () => ({ url: '/v1/admin/embedding-status' }),

@@ -1,0 +1,47 @@
+import { index, integer, jsonb, pgTable, primaryKey, sparsevec, text, timestamp } from 'drizzle-orm/pg-core'
+import { researchers } from './catalog.js'
+import { LEXICAL_DIMENSIONS } from './embeddings.js'
+
+const at = (name: string) => timestamp(name, { withTimezone: true })
+
+/**
+ * Lexical profile per researcher, derived from work_lexical. `centroid` finds experts for a text;
+ * `group_centroid` (own centroid plus the co-authors' mean) finds collaborators: it ranked better on
+ * the link-prediction set than the own centroid. Both are pruned to at most 300 terms so pgvector's
+ * HNSW can index them (sparsevec indexes take at most 1000 non-zeros).
+ */
+export const researcherLexical = pgTable(
+  'researcher_lexical',
+  {
+    researcherId: integer('researcher_id')
+      .primaryKey()
+      .references(() => researchers.id, { onDelete: 'cascade' }),
+    centroid: sparsevec('centroid', { dimensions: LEXICAL_DIMENSIONS }).notNull(),
+    groupCentroid: sparsevec('group_centroid', { dimensions: LEXICAL_DIMENSIONS }).notNull(),
+    worksCount: integer('works_count').notNull(),
+    computedAt: at('computed_at').notNull().defaultNow(),
+  },
+  (table) => [
+    index('researcher_lexical_centroid_hnsw').using('hnsw', table.centroid.op('sparsevec_ip_ops')),
+    index('researcher_lexical_group_centroid_hnsw').using('hnsw', table.groupCentroid.op('sparsevec_ip_ops')),
+  ],
+)
+
+/**
+ * Computed suggestion lists, one per researcher and parameter set. A change to the works of a
+ * researcher or a co-author marks rows stale rather than deleting them, so the next computation can
+ * tell which suggestions are new.
+ */
+export const suggestionCache = pgTable(
+  'suggestion_cache',
+  {
+    researcherId: integer('researcher_id')
+      .notNull()
+      .references(() => researchers.id, { onDelete: 'cascade' }),
+    paramsHash: text('params_hash').notNull(),
+    computedAt: at('computed_at').notNull().defaultNow(),
+    staleAt: at('stale_at'),
+    payload: jsonb('payload').notNull(),
+  },
+  (table) => [primaryKey({ name: 'suggestion_cache_pkey', columns: [table.researcherId, table.paramsHash] })],
+)

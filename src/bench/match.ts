@@ -1,0 +1,208 @@
+/**
+ * Matching latency on generated data in PostgreSQL: suggestions (computed and cached), expert
+ * search (including embedding the query with the benchmark model) and, in the same run, a raw
+ * pgvector kNN on the same tables.
+ *
+ *   npm run bench:match -- [--works 500000] [--researchers N] [--database-url URL] [--models-dir DIR] [--samples 200]
+ *
+ * Dense work vectors are random unit vectors written by SQL: embedding half a million works with
+ * a random-weight model on two cores takes hours and ranking speed does not depend on the weights.
+ */
+import { createWriteStream, existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { sql } from 'drizzle-orm'
+import postgres from 'postgres'
+import { createServices } from '../app.js'
+import { toVectorLiteral } from '../embeddings/sparse.js'
+import { generateWorks } from '../generate/generator.js'
+import { openDatabase } from '../infra/db/database.js'
+import { loadTransformersEmbedder } from '../infra/embedder/transformers-embedder.js'
+import { importFile } from '../ingest/file-import.js'
+import { BENCH_MODEL_ID } from '../models/cli.js'
+import { generateBertModel, MINILM_SPEC } from '../models/generate-bert.js'
+
+const args = new Map<string, string>()
+const argv = process.argv.slice(2)
+for (let i = 0; i < argv.length; i++)
+  if (argv[i]!.startsWith('--')) args.set(argv[i]!.slice(2), argv[++i] ?? '')
+const worksWanted = Number(args.get('works') ?? 500_000)
+const researchersWanted = Number(args.get('researchers') ?? Math.round(worksWanted / 5))
+const url = args.get('database-url') ?? 'postgres://postgres@127.0.0.1:5432/collabmatch_bench'
+const modelsDir = args.get('models-dir') ?? './models'
+const samples = Number(args.get('samples') ?? 200)
+
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`)
+const percentile = (xs: number[], p: number) => {
+  const sorted = [...xs].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!
+}
+const summary = (name: string, xs: number[]) =>
+  `${name.padEnd(34)} n=${String(xs.length).padStart(4)}  p50=${percentile(xs, 50).toFixed(1).padStart(7)} ms  p99=${percentile(xs, 99).toFixed(1).padStart(7)} ms`
+
+async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
+  const start = performance.now()
+  const result = await fn()
+  return [performance.now() - start, result]
+}
+
+async function ensureDatabase() {
+  const target = new URL(url)
+  const name = target.pathname.slice(1)
+  const adminUrl = new URL(url)
+  adminUrl.pathname = '/postgres'
+  const admin = postgres(adminUrl.toString(), { max: 1, onnotice: () => {} })
+  const [row] = await admin`select 1 from pg_database where datname = ${name}`
+  if (!row) await admin.unsafe(`create database "${name.replace(/"/g, '')}"`)
+  await admin.end()
+}
+
+async function main() {
+  await ensureDatabase()
+  const database = await openDatabase({ kind: 'postgres', url, poolMax: 4 })
+  await database.migrate()
+  if (!existsSync(join(modelsDir, BENCH_MODEL_ID, 'onnx', 'model.onnx'))) {
+    log('generating the MiniLM-shaped benchmark model')
+    await generateBertModel(join(modelsDir, BENCH_MODEL_ID), MINILM_SPEC)
+  }
+  const embedder = await loadTransformersEmbedder({
+    modelsDir,
+    modelId: BENCH_MODEL_ID,
+    dtype: 'fp32',
+    threads: 2,
+  })
+  const status = {
+    available: true as const,
+    modelId: embedder.modelId,
+    dtype: embedder.dtype,
+    dimensions: embedder.dimensions,
+  }
+  const services = createServices(
+    database,
+    { AUTH_SECRET: 'benchmark-only-secret-benchmark-only', EMBEDDING_BATCH_SIZE: 5_000 },
+    { embedder: { embedder, status } },
+  )
+
+  const [{ n: present }] = (await database.rows<{ n: number }>(
+    sql`select count(*)::int as n from works`,
+  )) as [{ n: number }]
+  if (present !== worksWanted) {
+    if (present > 0)
+      throw new Error(
+        `${url} holds ${present} works, not ${worksWanted}; drop it or pass another --database-url`,
+      )
+    const dir = mkdtempSync(join(tmpdir(), 'collabmatch-bench-'))
+    const file = join(dir, 'works.jsonl')
+    log(`generating ${worksWanted} works by ${researchersWanted} researchers`)
+    const out = createWriteStream(file)
+    await generateWorks(out, { works: worksWanted, researchers: researchersWanted, seed: 7 })
+    await new Promise<void>((resolve, reject) =>
+      out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+    )
+    log('importing')
+    await importFile(services.ingest, file, { batchSize: 1_000 })
+    rmSync(dir, { recursive: true, force: true })
+  }
+  const [{ n: lexicalDone }] = (await database.rows<{ n: number }>(
+    sql`select count(*)::int as n from work_lexical`,
+  )) as [{ n: number }]
+  if (lexicalDone < worksWanted) {
+    log('dense vectors: random unit vectors by SQL (see the header comment)')
+    await database.rows(sql`
+      insert into work_embeddings (work_id, model_id, dtype, text_hash, embedding)
+      select w.id, ${BENCH_MODEL_ID}, 'fp32', 'bench-' || w.id,
+             l2_normalize((select array_agg(random() - 0.5) from generate_series(1, 384) g where g > -w.id)::vector)
+        from works w
+      on conflict (work_id) do nothing`)
+    log(
+      'lexical vectors through the embedding worker (dense ones are reused by text hash only, so skip them)',
+    )
+    await database.rows(sql`delete from embedding_queue where work_id in (select work_id from work_lexical)`)
+    // The worker would embed every work with the model; give it lexical-only services instead.
+    const lexicalOnly = createServices(database, {
+      AUTH_SECRET: 'benchmark-only-secret-benchmark-only',
+      EMBEDDING_BATCH_SIZE: 5_000,
+    })
+    let done = 0
+    for (;;) {
+      const n = await lexicalOnly.embeddingWorker.runOnce()
+      if (n === 0) break
+      done += n
+      if (done % 50_000 < 5_000) log(`  lexical ${done}`)
+    }
+    // Its stored batches started profile refreshes in the background; they must finish first.
+    await lexicalOnly.matchingProfiles.settled()
+    log('researcher dense centroids')
+    await database.rows(sql`
+      insert into researcher_embeddings (researcher_id, model_id, embedding, works_count)
+      select a.researcher_id, ${BENCH_MODEL_ID}, l2_normalize(avg(e.embedding)), count(*)::int
+        from authorships a join work_embeddings e on e.work_id = a.work_id
+       group by a.researcher_id
+      on conflict (researcher_id) do nothing`)
+    await database.rows(sql`truncate researcher_refresh_queue`)
+  }
+  log('researcher lexical profiles')
+  await services.matchingProfiles.rebuildAll()
+  await database.rows(sql`analyze`)
+
+  const people = await database.rows<{ id: number }>(sql`
+    select researcher_id as id from researcher_lexical where works_count >= 3 order by md5(researcher_id::text) limit ${samples}`)
+  const texts = await database.rows<{ text: string }>(sql`
+    select title || ' ' || coalesce(abstract, '') as text from works order by md5(id::text) limit ${samples}`)
+  log(`timing ${people.length} researchers and ${texts.length} texts`)
+
+  await database.rows(sql`truncate suggestion_cache`)
+  const computed: number[] = []
+  const cached: number[] = []
+  for (const { id } of people)
+    computed.push((await time(() => services.suggestions.suggest(id, { limit: 20 })))[0])
+  for (const { id } of people)
+    cached.push((await time(() => services.suggestions.suggest(id, { limit: 20 })))[0])
+
+  const search: number[] = []
+  const embedOnly: number[] = []
+  for (const { text } of texts) {
+    embedOnly.push((await time(() => embedder.embed([text])))[0])
+    search.push((await time(() => services.experts.search(text, 10)))[0])
+  }
+
+  const rawKnn: number[] = []
+  const rawResearcherKnn: number[] = []
+  for (const { text } of texts.slice(0, 100)) {
+    const vector = toVectorLiteral((await embedder.embed([text]))[0]!)
+    rawKnn.push(
+      (
+        await time(() =>
+          database.rows(
+            sql`select work_id from work_embeddings order by embedding <=> ${vector}::vector limit 10`,
+          ),
+        )
+      )[0],
+    )
+    rawResearcherKnn.push(
+      (
+        await time(() =>
+          database.rows(
+            sql`select researcher_id from researcher_embeddings order by embedding <=> ${vector}::vector limit 10`,
+          ),
+        )
+      )[0],
+    )
+  }
+  const [{ works, researchers }] = (await database.rows<{ works: number; researchers: number }>(sql`
+    select (select count(*)::int from works) as works, (select count(*)::int from researchers) as researchers`)) as [
+    { works: number; researchers: number },
+  ]
+  process.stdout.write(
+    `bench:match on PostgreSQL: ${works} works, ${researchers} researchers, model ${BENCH_MODEL_ID}\n`,
+  )
+  process.stdout.write(`${summary('suggestions (computed, k=20)', computed)}\n`)
+  process.stdout.write(`${summary('suggestions (cached, k=20)', cached)}\n`)
+  process.stdout.write(`${summary('expert search (k=10, embeds query)', search)}\n`)
+  process.stdout.write(`${summary('  of which query embedding', embedOnly)}\n`)
+  process.stdout.write(`${summary('raw kNN work_embeddings k=10', rawKnn)}\n`)
+  process.stdout.write(`${summary('raw kNN researcher_embeddings k=10', rawResearcherKnn)}\n`)
+  await database.close()
+}
+
+await main()

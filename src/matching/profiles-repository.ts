@@ -1,0 +1,124 @@
+import { sql } from 'drizzle-orm'
+import { authorships } from '../../db/schema/catalog.js'
+import { workLexical } from '../../db/schema/embeddings.js'
+import { researcherLexical } from '../../db/schema/matching.js'
+import type { Database } from '../infra/db/database.js'
+import { idList } from './sql.js'
+
+export class ProfilesRepository {
+  constructor(private readonly database: Database) {}
+
+  async workVectorsOf(researcherIds: readonly number[]) {
+    if (researcherIds.length === 0) return []
+    return this.database.rows<{ researcherId: number; vector: string }>(sql`
+      select a.researcher_id as "researcherId", l.vector::text as vector
+        from ${authorships} a join ${workLexical} l on l.work_id = a.work_id
+       where a.researcher_id in (${idList(researcherIds)})`)
+  }
+
+  async researchersOfWorks(workIds: readonly number[]): Promise<number[]> {
+    if (workIds.length === 0) return []
+    const rows = await this.database.rows<{ id: number }>(sql`
+      select distinct researcher_id as id from ${authorships} where work_id in (${idList(workIds)})`)
+    return rows.map((row) => row.id)
+  }
+
+  async coauthorPairs(researcherIds: readonly number[]) {
+    if (researcherIds.length === 0) return []
+    return this.database.rows<{ researcherId: number; coauthorId: number }>(sql`
+      select distinct a.researcher_id as "researcherId", b.researcher_id as "coauthorId"
+        from ${authorships} a join ${authorships} b on b.work_id = a.work_id and b.researcher_id <> a.researcher_id
+       where a.researcher_id in (${idList(researcherIds)})`)
+  }
+
+  async centroidsOf(researcherIds: readonly number[]) {
+    const out: { researcherId: number; centroid: string }[] = []
+    for (let i = 0; i < researcherIds.length; i += 10_000) {
+      const chunk = researcherIds.slice(i, i + 10_000)
+      out.push(
+        ...(await this.database.rows<{ researcherId: number; centroid: string }>(sql`
+          select researcher_id as "researcherId", centroid::text as centroid
+            from ${researcherLexical} where researcher_id in (${idList(chunk)})`)),
+      )
+    }
+    return out
+  }
+
+  async storeCentroids(rows: { researcherId: number; centroid: string; worksCount: number }[]) {
+    if (rows.length === 0) return
+    await this.database.db
+      .insert(researcherLexical)
+      .values(
+        rows.map((r) => ({
+          researcherId: r.researcherId,
+          centroid: sql`${r.centroid}::sparsevec` as unknown as string,
+          groupCentroid: sql`${r.centroid}::sparsevec` as unknown as string,
+          worksCount: r.worksCount,
+        })),
+      )
+      .onConflictDoUpdate({
+        target: researcherLexical.researcherId,
+        set: {
+          centroid: sql`excluded.centroid`,
+          worksCount: sql`excluded.works_count`,
+          computedAt: sql`now()`,
+        },
+      })
+  }
+
+  async storeProfiles(
+    rows: { researcherId: number; centroid: string; groupCentroid: string; worksCount: number }[],
+  ) {
+    if (rows.length === 0) return
+    await this.database.db
+      .insert(researcherLexical)
+      .values(
+        rows.map((r) => ({
+          researcherId: r.researcherId,
+          centroid: sql`${r.centroid}::sparsevec` as unknown as string,
+          groupCentroid: sql`${r.groupCentroid}::sparsevec` as unknown as string,
+          worksCount: r.worksCount,
+        })),
+      )
+      .onConflictDoUpdate({
+        target: researcherLexical.researcherId,
+        set: {
+          centroid: sql`excluded.centroid`,
+          groupCentroid: sql`excluded.group_centroid`,
+          worksCount: sql`excluded.works_count`,
+          computedAt: sql`now()`,
+        },
+      })
+  }
+
+  async storeGroupCentroids(rows: { researcherId: number; groupCentroid: string }[]) {
+    if (rows.length === 0) return
+    for (let i = 0; i < rows.length; i += 500) {
+      const values = sql.join(
+        rows.slice(i, i + 500).map((r) => sql`(${r.researcherId}::int, ${r.groupCentroid}::sparsevec)`),
+        sql`, `,
+      )
+      await this.database.db.execute(sql`
+        update ${researcherLexical} p set group_centroid = v.g, computed_at = now()
+          from (values ${values}) as v(id, g) where p.researcher_id = v.id`)
+    }
+  }
+
+  /** Researchers with works that have lexical vectors but no profile yet, in id order. */
+  async researchersWithoutProfile(afterId: number, limit: number): Promise<number[]> {
+    const rows = await this.database.rows<{ id: number }>(sql`
+      select distinct a.researcher_id as id
+        from ${authorships} a join ${workLexical} l on l.work_id = a.work_id
+       where a.researcher_id > ${afterId}
+         and not exists (select 1 from ${researcherLexical} p where p.researcher_id = a.researcher_id)
+       order by a.researcher_id limit ${limit}`)
+    return rows.map((row) => row.id)
+  }
+
+  async researchersWithProfile(afterId: number, limit: number): Promise<number[]> {
+    const rows = await this.database.rows<{ id: number }>(sql`
+      select researcher_id as id from ${researcherLexical}
+       where researcher_id > ${afterId} order by researcher_id limit ${limit}`)
+    return rows.map((row) => row.id)
+  }
+}

@@ -1,0 +1,164 @@
+import type { FastifyBaseLogger } from 'fastify'
+import type { DomainEvents } from '../infra/events.js'
+import type { ProfilesRepository } from './profiles-repository.js'
+import {
+  type Buckets,
+  bucketsLiteral,
+  centroidOf,
+  groupCentroidOf,
+  parseSparsevec,
+} from './sparse-profile.js'
+
+const CHUNK = 1_000
+
+/**
+ * Keeps researcher_lexical in step with work vectors. When the embedding worker stores vectors, the
+ * authors of those works get new centroids, and they and their co-authors new group centroids;
+ * their cached suggestions become stale. Refreshes run one at a time, in the background of the
+ * event, and readers wait for the current one (`settled`) so they never see half a refresh.
+ */
+export class MatchingProfiles {
+  private chain: Promise<void> = Promise.resolve()
+  private readonly listeners: ((researcherIds: number[]) => Promise<void>)[] = []
+
+  constructor(
+    private readonly repository: ProfilesRepository,
+    events: DomainEvents,
+    private readonly log: Pick<FastifyBaseLogger, 'warn'>,
+  ) {
+    events.on('vectors:stored', ({ workIds }) => {
+      this.enqueue(async () => {
+        const authors = await this.repository.researchersOfWorks(workIds)
+        await this.refresh(authors)
+      })
+    })
+  }
+
+  /** Called with every researcher whose profile or group profile changed. */
+  onRefreshed(listener: (researcherIds: number[]) => Promise<void>) {
+    this.listeners.push(listener)
+  }
+
+  settled(): Promise<void> {
+    return this.chain
+  }
+
+  private enqueue(task: () => Promise<void>) {
+    this.chain = this.chain.then(task).catch((error: unknown) => {
+      this.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'profile refresh failed')
+    })
+  }
+
+  /**
+   * New centroids for `researcherIds`, new group centroids for them and their co-authors. Each
+   * researcher's row is written once: every write re-inserts into both HNSW indexes, which is
+   * what a refresh costs most.
+   */
+  async refresh(researcherIds: readonly number[]): Promise<void> {
+    const fresh = new Map<number, { centroid: Buckets; worksCount: number }>()
+    for (let i = 0; i < researcherIds.length; i += CHUNK)
+      for (const [id, c] of await this.centroids(researcherIds.slice(i, i + CHUNK))) fresh.set(id, c)
+    const touched = new Set<number>(fresh.keys())
+    for (let i = 0; i < researcherIds.length; i += CHUNK)
+      for (const pair of await this.repository.coauthorPairs(researcherIds.slice(i, i + CHUNK)))
+        touched.add(pair.coauthorId)
+    const all = [...touched].sort((a, b) => a - b)
+    for (let i = 0; i < all.length; i += CHUNK) {
+      const chunk = all.slice(i, i + CHUNK)
+      const groups = await this.groupCentroids(chunk, fresh)
+      await this.repository.storeProfiles(
+        chunk
+          .filter((id) => fresh.has(id) && groups.has(id))
+          .map((id) => ({
+            researcherId: id,
+            centroid: bucketsLiteral(fresh.get(id)!.centroid),
+            groupCentroid: bucketsLiteral(groups.get(id)!),
+            worksCount: fresh.get(id)!.worksCount,
+          })),
+      )
+      await this.repository.storeGroupCentroids(
+        chunk
+          .filter((id) => !fresh.has(id) && groups.has(id))
+          .map((id) => ({ researcherId: id, groupCentroid: bucketsLiteral(groups.get(id)!) })),
+      )
+    }
+    for (const listener of this.listeners) await listener(all)
+  }
+
+  /** Builds every missing profile, then every group profile: for bulk loads, evaluations and benchmarks. */
+  async rebuildAll(): Promise<void> {
+    await this.settled()
+    let after = 0
+    for (;;) {
+      const ids = await this.repository.researchersWithoutProfile(after, CHUNK * 5)
+      if (ids.length === 0) break
+      for (let i = 0; i < ids.length; i += CHUNK) await this.storeCentroids(ids.slice(i, i + CHUNK))
+      after = ids.at(-1)!
+    }
+    after = 0
+    for (;;) {
+      const ids = await this.repository.researchersWithProfile(after, CHUNK)
+      if (ids.length === 0) break
+      await this.storeGroupCentroids(ids)
+      after = ids.at(-1)!
+    }
+  }
+
+  private async centroids(ids: readonly number[]) {
+    const byResearcher = new Map<number, Buckets[]>()
+    for (const row of await this.repository.workVectorsOf(ids)) {
+      const list = byResearcher.get(row.researcherId) ?? []
+      list.push(parseSparsevec(row.vector))
+      byResearcher.set(row.researcherId, list)
+    }
+    return new Map(
+      [...byResearcher].map(([id, vectors]) => [
+        id,
+        { centroid: centroidOf(vectors), worksCount: vectors.length },
+      ]),
+    )
+  }
+
+  private async storeCentroids(ids: readonly number[]) {
+    await this.repository.storeCentroids(
+      [...(await this.centroids(ids))].map(([researcherId, c]) => ({
+        researcherId,
+        centroid: bucketsLiteral(c.centroid),
+        worksCount: c.worksCount,
+      })),
+    )
+  }
+
+  private async storeGroupCentroids(ids: readonly number[]) {
+    const groups = await this.groupCentroids(ids, new Map())
+    await this.repository.storeGroupCentroids(
+      [...groups].map(([researcherId, g]) => ({ researcherId, groupCentroid: bucketsLiteral(g) })),
+    )
+  }
+
+  /** Group centroids of `ids`, taking centroids from `fresh` first and the database otherwise. */
+  private async groupCentroids(ids: readonly number[], fresh: Map<number, { centroid: Buckets }>) {
+    const pairs = await this.repository.coauthorPairs(ids)
+    const coauthors = new Map<number, number[]>()
+    for (const { researcherId, coauthorId } of pairs) {
+      const list = coauthors.get(researcherId) ?? []
+      list.push(coauthorId)
+      coauthors.set(researcherId, list)
+    }
+    const needed = new Set<number>(ids)
+    for (const { coauthorId } of pairs) needed.add(coauthorId)
+    const centroids = new Map<number, Buckets>()
+    for (const [id, c] of fresh) if (needed.has(id)) centroids.set(id, c.centroid)
+    const fromDb = [...needed].filter((id) => !centroids.has(id))
+    for (const row of await this.repository.centroidsOf(fromDb))
+      centroids.set(row.researcherId, parseSparsevec(row.centroid))
+    const out = new Map<number, Buckets>()
+    for (const id of ids) {
+      const own = centroids.get(id)
+      if (!own) continue
+      const theirs = (coauthors.get(id) ?? []).map((c) => centroids.get(c)).filter((c): c is Buckets => !!c)
+      out.set(id, groupCentroidOf(own, theirs))
+    }
+    return out
+  }
+}

@@ -1,0 +1,23 @@
+import type { SQL } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
+import type { Database } from '../infra/db/database.js'
+
+export const idList = (ids: readonly number[]) =>
+  sql.join(
+    ids.map((id) => sql`${id}`),
+    sql`, `,
+  )
+
+/**
+ * Runs a kNN query with HNSW settings local to one transaction. pgvector's HNSW scan returns at
+ * most ef_search rows unless iterative scanning is on, so asking for more needs both settings.
+ */
+export async function knnRows<T>(database: Database, limit: number, query: SQL): Promise<T[]> {
+  const efSearch = Math.min(1000, Math.max(40, limit))
+  return database.db.transaction(async (tx) => {
+    await tx.execute(sql.raw(`set local hnsw.ef_search = ${efSearch}`))
+    await tx.execute(sql.raw(`set local hnsw.iterative_scan = relaxed_order`))
+    const result = (await tx.execute(query)) as unknown as T[] | { rows: T[] }
+    return Array.isArray(result) ? [...result] : result.rows
+  })
+}

@@ -1,0 +1,140 @@
+import { sql } from 'drizzle-orm'
+import t from 'tap'
+import { build } from '../helpers/build.js'
+import { freshDatabase } from '../helpers/database.js'
+import { clock, officerToken, seed } from './fixtures.js'
+
+const FOLDING_CALL =
+  'We invite proposals on protein folding pathways, chaperone assisted folding and molecular dynamics simulations.'
+
+t.test('expert search: topical experts first, with evidence works', async (t) => {
+  const app = await build(t, { clock })
+  const ids = await seed(app)
+  const token = await officerToken(app)
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/experts/search',
+    headers: { authorization: `Bearer ${token}` },
+    payload: { text: FOLDING_CALL, k: 10 },
+  })
+  t.equal(res.statusCode, 200)
+  const body = res.json()
+  const ranked = body.items.map((e: { researcher: { id: number } }) => e.researcher.id)
+  const folding = ['A1', 'A2', 'A3', 'A4', 'A8'].map((x) => ids.get(x))
+  t.same(new Set(ranked.slice(0, 5)), new Set(folding), 'the five folding researchers come first')
+  t.ok(ranked.indexOf(ids.get('A5')) === -1 || ranked.indexOf(ids.get('A5')) >= 5)
+  const top = body.items[0]
+  t.ok(top.evidence.length > 0 && top.evidence[0].similarity > 0)
+  t.match(top.evidence[0].title, /fold|chaperone/i, 'evidence names a real work')
+  t.same(body.signals, { lexical: true, dense: false })
+})
+
+t.test('expert search: conflicts of interest are left out exactly', async (t) => {
+  const app = await build(t, { clock })
+  const ids = await seed(app)
+  const token = await officerToken(app)
+  const search = async (conflicts: object, filters: object = {}) => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/experts/search',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { text: FOLDING_CALL, k: 20, conflicts, filters },
+    })
+    t.equal(res.statusCode, 200)
+    return new Set(res.json().items.map((e: { researcher: { id: number } }) => e.researcher.id))
+  }
+  const all = await search({})
+  // A1 applies: A1 itself, co-author A2 (2023) and A6 at A1's institution go; nobody else.
+  const without = await search({ applicantIds: [ids.get('A1')] })
+  const gone = [...all].filter((id) => !without.has(id))
+  t.same(new Set(gone), new Set([ids.get('A1'), ids.get('A2'), ids.get('A6')].filter((id) => all.has(id))))
+  // A conflict window of zero years keeps only co-authorships from this year.
+  const zero = await search({
+    applicantIds: [ids.get('A1')],
+    coauthorYears: 0,
+    excludeApplicantInstitutions: false,
+  })
+  t.ok(zero.has(ids.get('A2')), 'no joint work in 2024: no co-author conflict')
+  t.notOk(zero.has(ids.get('A1')))
+  const explicit = await search({ excludeResearcherIds: [ids.get('A3')] })
+  t.same(
+    [...all].filter((id) => !explicit.has(id)),
+    [ids.get('A3')],
+  )
+  const filtered = await search({}, { countries: ['DE'] })
+  t.same(filtered, new Set([ids.get('A3'), ids.get('A4')]))
+})
+
+t.test('affinity: a score for each named researcher; access and bad input', async (t) => {
+  const app = await build(t, { clock })
+  const ids = await seed(app)
+  const token = await officerToken(app)
+  const post = (url: string, payload: object, auth = token) =>
+    app.inject({ method: 'POST', url, headers: auth ? { authorization: `Bearer ${auth}` } : {}, payload })
+  const res = await post('/v1/experts/affinity', {
+    text: FOLDING_CALL,
+    researcherIds: [ids.get('A5'), ids.get('A3')],
+  })
+  t.equal(res.statusCode, 200)
+  const [glacier, chaperone] = res.json().items
+  t.equal(glacier.researcherId, ids.get('A5'))
+  t.ok(chaperone.score > glacier.score, 'the folding researcher scores higher')
+  t.equal(glacier.score, 0)
+
+  t.equal((await post('/v1/experts/affinity', { text: 'x', researcherIds: [999999] })).statusCode, 404)
+  t.equal((await post('/v1/experts/affinity', { text: '', researcherIds: [ids.get('A1')] })).statusCode, 400)
+  t.equal(
+    (await post('/v1/experts/affinity', { text: '   ', researcherIds: [ids.get('A1')] })).statusCode,
+    400,
+  )
+  const stopwords = await post('/v1/experts/affinity', { text: 'the of and', researcherIds: [ids.get('A1')] })
+  t.equal(stopwords.statusCode, 400)
+  t.equal(stopwords.json().error.code, 'BAD_REQUEST')
+  t.equal((await post('/v1/experts/search', { text: FOLDING_CALL, k: 0 })).statusCode, 400)
+  t.equal((await post('/v1/experts/search', { text: FOLDING_CALL, k: 101 })).statusCode, 400)
+  t.equal(
+    (await post('/v1/experts/search', { text: FOLDING_CALL, conflicts: { applicantIds: [999999] } }))
+      .statusCode,
+    404,
+  )
+  t.equal((await post('/v1/experts/search', { text: FOLDING_CALL }, '')).statusCode, 401)
+  const researcher = await officerToken(app, 'researcher')
+  t.equal((await post('/v1/experts/search', { text: FOLDING_CALL }, researcher)).statusCode, 403)
+  t.equal(
+    (await post('/v1/experts/affinity', { text: FOLDING_CALL, researcherIds: [1] }, researcher)).statusCode,
+    403,
+  )
+})
+
+t.test('EXPLAIN: the kNN queries use the HNSW indexes', async (t) => {
+  const db = await freshDatabase()
+  const plan = async (query: ReturnType<typeof sql>) =>
+    db.db.transaction(async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`)
+      const result = (await tx.execute(query)) as unknown as
+        | Record<string, string>[]
+        | { rows: Record<string, string>[] }
+      const rows = Array.isArray(result) ? result : result.rows
+      return rows.map((r) => Object.values(r)[0]).join('\n')
+    })
+  const vector = `[${Array.from({ length: 384 }, (_, i) => (i === 0 ? 1 : 0)).join(',')}]`
+  t.match(
+    await plan(
+      sql`explain select work_id from work_embeddings order by embedding <=> ${vector}::vector limit 10`,
+    ),
+    /work_embeddings_embedding_hnsw/,
+  )
+  const sparse = '{1:1}/16777216'
+  t.match(
+    await plan(
+      sql`explain select researcher_id from researcher_lexical order by centroid <#> ${sparse}::sparsevec limit 10`,
+    ),
+    /researcher_lexical_centroid_hnsw/,
+  )
+  t.match(
+    await plan(
+      sql`explain select researcher_id from researcher_lexical order by group_centroid <#> ${sparse}::sparsevec limit 10`,
+    ),
+    /researcher_lexical_group_centroid_hnsw/,
+  )
+})

@@ -1,0 +1,112 @@
+import type { FastifyInstance } from 'fastify'
+
+export const clock = { now: () => new Date('2024-06-01T00:00:00Z') }
+
+const inst = {
+  north: { id: 'I1', display_name: 'North University', country_code: 'GB' },
+  south: { id: 'I2', display_name: 'South Institute', country_code: 'FR' },
+  east: { id: 'I3', display_name: 'East College', country_code: 'DE' },
+}
+
+const FOLDING =
+  'Protein folding kinetics and molecular dynamics simulations of chaperone assisted folding pathways in proteins'
+const GLACIER =
+  'Glacier mass balance, ice sheet melt and sea level rise observed by satellite altimetry in polar regions'
+
+type Author = [id: string, name: string, institution: keyof typeof inst]
+const work = (
+  id: string,
+  title: string,
+  abstract: string,
+  year: number,
+  authors: Author[],
+  topic?: string,
+) => ({
+  id,
+  title,
+  abstract,
+  publication_year: year,
+  authorships: authors.map(([aid, name, i]) => ({
+    author: { id: aid, display_name: name },
+    institutions: [inst[i]],
+  })),
+  ...(topic ? { topics: [{ id: `T-${topic}`, display_name: topic, score: 0.9 }] } : {}),
+})
+
+export const A: Author = ['A1', 'Ada Folder', 'north']
+export const B: Author = ['A2', 'Ben Bridge', 'south']
+export const C: Author = ['A3', 'Cara Chaperone', 'east']
+export const D: Author = ['A4', 'Dan Distant', 'east']
+export const E: Author = ['A5', 'Eve Glacier', 'south']
+export const G: Author = ['A6', 'Gus Northerner', 'north']
+export const H: Author = ['A8', 'Hal Helix', 'south']
+
+export const WORKS = [
+  work(
+    'W1',
+    'Folding pathways of small proteins',
+    `${FOLDING} with Markov state models`,
+    2023,
+    [A, B],
+    'Protein folding',
+  ),
+  work(
+    'W2',
+    'Chaperone assisted protein folding',
+    `${FOLDING} and chaperonin cages`,
+    2022,
+    [A, B],
+    'Protein folding',
+  ),
+  work(
+    'W3',
+    'Molecular dynamics of chaperones',
+    `${FOLDING} under heat shock`,
+    2023,
+    [B, C],
+    'Protein folding',
+  ),
+  work(
+    'W4',
+    'Folding kinetics measured by single molecule force',
+    `${FOLDING} and force spectroscopy`,
+    2021,
+    [C],
+  ),
+  work('W5', 'Protein folding simulations at scale', `${FOLDING} on GPUs`, 2023, [D], 'Protein folding'),
+  work('W6', 'Ice sheet melt from altimetry', GLACIER, 2023, [E]),
+  work('W7', 'Sea level rise and glacier retreat', `${GLACIER} since 1990`, 2022, [E, G]),
+  work('W8', 'Folding pathways and chaperones in yeast', `${FOLDING} in yeast cells`, 2020, [A]),
+  work('W12', 'Helix formation in folding proteins', `${FOLDING} and helix propensity`, 2021, [H]),
+]
+
+export const NEW_LINK_WORKS = [
+  work('W9', 'Chaperone networks one', `${FOLDING} network one`, 2024, [B, ['A7', 'Fay Newcomer', 'east']]),
+  work('W10', 'Chaperone networks two', `${FOLDING} network two`, 2024, [B, ['A7', 'Fay Newcomer', 'east']]),
+  work('W11', 'Chaperone networks three', `${FOLDING} network three`, 2024, [
+    B,
+    ['A7', 'Fay Newcomer', 'east'],
+  ]),
+]
+
+export async function seed(app: FastifyInstance, works: unknown[] = WORKS): Promise<Map<string, number>> {
+  await app.services.ingest.importBatch(works)
+  await app.services.embeddingWorker.drain()
+  await app.services.matchingProfiles.settled()
+  return app.services.experts.researcherIdsByExternalId(['A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'A7', 'A8'])
+}
+
+export async function officerToken(
+  app: FastifyInstance,
+  role: 'programme_officer' | 'researcher' = 'programme_officer',
+) {
+  return app.services.tokens.issueAccessToken({ accountId: 1, role }).token
+}
+
+export async function institutionOf(app: FastifyInstance, name: string): Promise<number> {
+  const ids = await app.services.experts.researcherIdsByExternalId(['A2'])
+  const res = await app.inject({ method: 'GET', url: `/v1/researchers/${ids.get('A2')}` })
+  const institution = res.json().institution
+  if (institution.name !== name) throw new Error(`fixture: A2 is not at ${name}`)
+  return institution.id
+}
