@@ -89,12 +89,16 @@ export class MatchingProfiles {
   async rebuildAll(): Promise<void> {
     await this.settled()
     let after = 0
+    let built = 0
     for (;;) {
       const ids = await this.repository.researchersWithoutProfile(after, CHUNK * 5)
       if (ids.length === 0) break
       for (let i = 0; i < ids.length; i += CHUNK) await this.storeCentroids(ids.slice(i, i + CHUNK))
       after = ids.at(-1)!
+      built += ids.length
     }
+    // Nothing was missing: the group profiles are as current as the event-driven refreshes made them.
+    if (built === 0) return
     after = 0
     for (;;) {
       const ids = await this.repository.researchersWithProfile(after, CHUNK)

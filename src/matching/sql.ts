@@ -17,6 +17,9 @@ export async function knnRows<T>(database: Database, limit: number, query: SQL):
   return database.db.transaction(async (tx) => {
     await tx.execute(sql.raw(`set local hnsw.ef_search = ${efSearch}`))
     await tx.execute(sql.raw(`set local hnsw.iterative_scan = relaxed_order`))
+    // With a few ten thousand rows the planner prices the HNSW scan above a sequential scan of
+    // sparse vectors, which measured 5–8 times slower (870 ms against 110 ms at 20k researchers).
+    await tx.execute(sql.raw(`set local enable_seqscan = off`))
     const result = (await tx.execute(query)) as unknown as T[] | { rows: T[] }
     return Array.isArray(result) ? [...result] : result.rows
   })
