@@ -51,7 +51,18 @@ async function truncateAll(database: Database): Promise<void> {
     sql`select quote_ident(tablename) as name from pg_tables where schemaname = 'public'`,
   )
   if (tables.length === 0) return
-  await database.rows(sql.raw(`truncate ${tables.map((t) => t.name).join(', ')} restart identity cascade`))
+  const truncate = sql.raw(`truncate ${tables.map((t) => t.name).join(', ')} restart identity cascade`)
+  // The previous test's app may still be finishing after-commit work (notifications, profile
+  // refreshes) on PostgreSQL; a truncate caught in that crossfire is chosen as the deadlock victim.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await database.rows(truncate)
+      return
+    } catch (error) {
+      if (!isDeadlock(error) || attempt >= 5) throw error
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt))
+    }
+  }
 }
 
 /**
@@ -73,4 +84,10 @@ async function migratedPgliteImage(): Promise<Blob> {
   writeFileSync(partial, Buffer.from(await image.arrayBuffer()))
   renameSync(partial, path)
   return image
+}
+
+/** drizzle wraps the driver's error; PostgreSQL's code for a deadlock victim is 40P01. */
+function isDeadlock(error: unknown): boolean {
+  const code = (e: unknown) => (e as { code?: unknown } | undefined)?.code
+  return code(error) === '40P01' || code((error as { cause?: unknown }).cause) === '40P01'
 }
