@@ -14,6 +14,7 @@ import { createServices } from '../app.js'
 import { generateWorks } from '../generate/generator.js'
 import { type Database, openDatabase } from '../infra/db/database.js'
 import { loadTransformersEmbedder, withStatus } from '../infra/embedder/transformers-embedder.js'
+import { abstractFromInvertedIndex } from '../ingest/openalex.js'
 import { BENCH_MODEL_ID } from '../models/cli.js'
 import { generateBertModel, MINILM_SPEC } from '../models/generate-bert.js'
 
@@ -44,22 +45,15 @@ async function sampleWorks(n: number): Promise<Record<string, unknown>[]> {
     .map((line) => JSON.parse(line) as Record<string, unknown>)
     .map((work) => {
       // ~90 words come to ~200 tokens with this vocabulary: the abstract length the target is set for.
-      const abstract = String(work['abstract'] ?? invertedToText(work['abstract_inverted_index']) ?? 'x')
+      const abstract = String(
+        work['abstract'] ?? abstractFromInvertedIndex(work['abstract_inverted_index']) ?? 'x',
+      )
       return {
         ...work,
         abstract: abstract.split(' ').slice(0, 90).join(' '),
         abstract_inverted_index: undefined,
       }
     })
-}
-
-function invertedToText(index: unknown): string | null {
-  if (!index || typeof index !== 'object') return null
-  const words: string[] = []
-  for (const [word, positions] of Object.entries(index as Record<string, number[]>)) {
-    for (const p of positions) words[p] = word
-  }
-  return words.join(' ')
 }
 
 async function benchDatabase(): Promise<{ database: Database; cleanup: () => Promise<void> }> {
