@@ -7,8 +7,7 @@ import { invitationWithdraw } from './invitation-withdraw.js'
 import { messageRead } from './message-read.js'
 import { messageSend } from './message-send.js'
 import { notificationsSync } from './notifications-sync.js'
-import { typingStart } from './typing-start.js'
-import { typingStop } from './typing-stop.js'
+import { typingStart, typingStop } from './typing.js'
 
 export function createHandlers(): Map<string, Handler> {
   const handlers = [
