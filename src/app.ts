@@ -78,6 +78,7 @@ type DefaultedSettings =
   | 'AUTH_RATE_LIMIT_MAX'
   | 'AUTH_RATE_LIMIT_WINDOW_SECONDS'
   | 'REFRESH_TOKEN_TTL_DAYS'
+  | 'ACCESS_TOKEN_TTL_SECONDS'
   | 'EMBEDDING_BATCH_SIZE'
   | 'EMBEDDING_LEASE_SECONDS'
 
@@ -145,7 +146,7 @@ export function createServices(
   const clock = options.clock ?? systemClock
   const events = new DomainEvents()
   const ingest = new IngestService(new IngestRepository(database), events)
-  const tokens = new TokenService(config.AUTH_SECRET, clock)
+  const tokens = new TokenService(config.AUTH_SECRET, clock, setting(config, 'ACCESS_TOKEN_TTL_SECONDS'))
   const trust = new TrustService(new TrustRepository(database), clock)
   const followsRepository = new FollowsRepository(database)
   const follows = new FollowsService(followsRepository, events)
@@ -284,6 +285,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(socketPlugin, {
     tokens: services.tokens,
+    clock: services.clock,
     push: services.push,
     invitations: services.invitations,
     conversations: services.conversations,

@@ -43,6 +43,8 @@ export const ConfigSchema = Type.Object({
   /** Requests per client address and window on each auth route (register, login, refresh, claims). */
   AUTH_RATE_LIMIT_MAX: Type.Integer({ default: 20, minimum: 1, maximum: 100_000 }),
   AUTH_RATE_LIMIT_WINDOW_SECONDS: Type.Integer({ default: 60, minimum: 1, maximum: 86_400 }),
+  /** Lifetime of access tokens; an open socket is closed when its token expires unless renewed (auth:refresh). */
+  ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ default: 15 * 60, minimum: 1, maximum: 24 * 3600 }),
   REFRESH_TOKEN_TTL_DAYS: Type.Integer({ default: 30, minimum: 1, maximum: 365 }),
   /** auto: the PostgreSQL adapter when DATABASE_URL is set (several nodes), none for PGlite. */
   REALTIME_ADAPTER: Type.Union([Type.Literal('auto'), Type.Literal('none'), Type.Literal('postgres')], {

@@ -100,6 +100,13 @@ export class RealtimeClient {
     this.socket.disconnect()
   }
 
+  /** A new access token: renews the open session (`auth:refresh`) and is used for reconnects. */
+  async renew(token: string): Promise<Ack<unknown>> {
+    this.socket.auth = { token }
+    if (!this.socket.connected) return { ok: true, data: null }
+    return this.call('auth:refresh', { token })
+  }
+
   /** Resolves once the server has stored the message; retries across disconnects with the same id. */
   async send(
     conversationId: number,

@@ -1,6 +1,8 @@
+import type { Clock } from '../infra/clock.js'
 import { errorAnswer, type Handler, type RealtimeDeps, type RealtimeSocket } from './handlers/define.js'
 import { TokenBucket } from './rate-limit.js'
 import { conversationRoom, userRoom } from './rooms.js'
+import { watchSession } from './session.js'
 import type { RealtimeSettings } from './settings.js'
 
 const REPLAY_PAGE = 500
@@ -15,6 +17,7 @@ export function onConnection(
   handlers: Map<string, Handler>,
   settings: RealtimeSettings,
   conversationIds: readonly number[],
+  clock: Clock,
 ): void {
   const { accountId } = socket.data
   socket.join([userRoom(accountId), ...conversationIds.map(conversationRoom)])
@@ -27,7 +30,8 @@ export function onConnection(
       socket.disconnect(true)
     }
   }
-  const context = { ...deps, socket, strike }
+  const session = watchSession(socket, clock)
+  const context = { ...deps, socket, session, strike }
   const bucket = new TokenBucket(settings.REALTIME_SOCKET_EVENTS_PER_SECOND, settings.REALTIME_SOCKET_BURST)
 
   // Every incoming event passes here first, so limits hold for unknown events too.
@@ -37,6 +41,11 @@ export function onConnection(
     if (!bucket.take()) {
       strike('rate limited')
       answer?.(errorAnswer('RATE_LIMITED', 'Too many events; slow down'))
+      return
+    }
+    // The timer may lag behind the clock; an expired session gets nothing but a chance to renew.
+    if (event !== 'auth:refresh' && session.expired()) {
+      answer?.(errorAnswer('TOKEN_EXPIRED', 'The session token expired; send auth:refresh or reconnect'))
       return
     }
     const handler = handlers.get(event)

@@ -116,6 +116,12 @@ export const SyncConversation = Type.Object(
   { additionalProperties: false },
 )
 
+/** A fresh access token for the same account, sent before the current one expires. */
+export const RefreshSession = Type.Object(
+  { token: Type.String({ minLength: 1, maxLength: 4096 }) },
+  { additionalProperties: false },
+)
+
 /** What `socket.handshake.auth` may carry. */
 export interface HandshakeAuth {
   token: string
@@ -146,6 +152,8 @@ export interface ClientToServerEvents {
   'invitation:withdraw': (payload: Static<typeof InvitationAction>, ack: AckCallback<InvitationView>) => void
   'message:send': (payload: Static<typeof SendMessage>, ack: AckCallback<SentMessage>) => void
   'message:read': (payload: Static<typeof MarkRead>, ack: AckCallback<{ lastReadSeq: number }>) => void
+  /** Renews the socket's session; without it the socket is closed when the handshake token expires. */
+  'auth:refresh': (payload: Static<typeof RefreshSession>, ack: AckCallback<{ expiresAt: string }>) => void
   'typing:start': (payload: Static<typeof Typing>, ack?: AckCallback<null>) => void
   'typing:stop': (payload: Static<typeof Typing>, ack?: AckCallback<null>) => void
   'notifications:sync': (
@@ -160,6 +168,8 @@ export type ClientEvent = keyof ClientToServerEvents
 type NotificationEvents = { [K in NotificationType]: (notification: NotificationOf<K>) => void }
 
 export interface ServerToClientEvents extends NotificationEvents {
+  /** The session's token expired without `auth:refresh`; the server disconnects right after. */
+  'auth:expired': (event: { expiredAt: string }) => void
   /** Answer to `auth.lastNotificationId`: oldest first; when hasMore, continue with `notifications:sync`. */
   'notifications:replay': (page: NotificationPage) => void
   /** To every tab of every member except the sending tab. */
@@ -172,4 +182,6 @@ export interface ServerToClientEvents extends NotificationEvents {
 export interface SocketData {
   accountId: number
   role: string
+  /** Epoch ms at which the session's token expires. */
+  expiresAt: number
 }

@@ -53,6 +53,11 @@ export class TokenService {
 
   /** Throws UnauthorizedError for anything but a well-formed, correctly signed, unexpired token. */
   verify(token: string): Principal {
+    return this.verifySession(token).principal
+  }
+
+  /** As `verify`, with the expiry: a long-lived connection must end when its token does. */
+  verifySession(token: string): { principal: Principal; expiresAt: Date } {
     const [body, signature, extra] = token.split('.')
     if (!body || !signature || extra !== undefined) throw new UnauthorizedError('Malformed token')
     const expected = Buffer.from(this.sign(body))
@@ -70,7 +75,10 @@ export class TokenService {
       throw new UnauthorizedError('Invalid token')
     }
     if (payload.exp * 1000 <= this.clock.now().getTime()) throw new UnauthorizedError('Token expired')
-    return { accountId: payload.sub, role: payload.role }
+    return {
+      principal: { accountId: payload.sub, role: payload.role },
+      expiresAt: new Date(payload.exp * 1000),
+    }
   }
 
   private sign(body: string): string {

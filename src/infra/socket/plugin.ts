@@ -11,10 +11,12 @@ import { createHandlers } from '../../realtime/handlers/index.js'
 import type { RealtimeServer, SocketPush } from '../../realtime/push.js'
 import type { RealtimeSettings } from '../../realtime/settings.js'
 import type { TokenService } from '../auth/tokens.js'
+import type { Clock } from '../clock.js'
 import type { DatabaseKind } from '../db/database.js'
 
 export interface SocketPluginOptions {
   tokens: TokenService
+  clock: Clock
   push: SocketPush
   invitations: InvitationsService
   conversations: ConversationsService
@@ -60,9 +62,10 @@ export const socketPlugin = fp<SocketPluginOptions>(
         return next(new Error('UNAUTHORIZED'))
       }
       try {
-        const principal = options.tokens.verify(token)
+        const { principal, expiresAt } = options.tokens.verifySession(token)
         socket.data.accountId = principal.accountId
         socket.data.role = principal.role
+        socket.data.expiresAt = expiresAt.getTime()
       } catch {
         return next(new Error('UNAUTHORIZED'))
       }
@@ -84,10 +87,11 @@ export const socketPlugin = fp<SocketPluginOptions>(
       conversations: options.conversations,
       notifications: options.notifications,
       push,
+      tokens: options.tokens,
       log: app.log,
     }
     io.on('connection', (socket) => {
-      onConnection(socket, deps, handlers, settings, conversationsOf.get(socket) ?? [])
+      onConnection(socket, deps, handlers, settings, conversationsOf.get(socket) ?? [], options.clock)
     })
     push.attach(io)
 

@@ -3,6 +3,7 @@ import type { Socket } from 'socket.io'
 import type { Static, TSchema } from 'typebox'
 import { Compile } from 'typebox/compile'
 import type { ConversationsService } from '../../conversations/service.js'
+import type { TokenService } from '../../infra/auth/tokens.js'
 import { AppError } from '../../infra/http/errors.js'
 import type { InvitationsService } from '../../invitations/service.js'
 import type { NotificationsService } from '../../notifications/service.js'
@@ -15,6 +16,7 @@ import type {
   SocketData,
 } from '../contract.js'
 import type { Push } from '../push.js'
+import type { SessionWatch } from '../session.js'
 
 export type RealtimeSocket = Socket<
   ClientToServerEvents,
@@ -28,11 +30,13 @@ export interface RealtimeDeps {
   conversations: ConversationsService
   notifications: NotificationsService
   push: Push
+  tokens: TokenService
   log: FastifyBaseLogger
 }
 
 export interface HandlerContext extends RealtimeDeps {
   socket: RealtimeSocket
+  session: SessionWatch
   /** Counts a refused event against the socket; too many and it is disconnected. */
   strike(reason: string): void
 }

@@ -1,3 +1,4 @@
+import { authRefresh } from './auth-refresh.js'
 import { conversationSync } from './conversation-sync.js'
 import type { Handler } from './define.js'
 import { invitationAccept } from './invitation-accept.js'
@@ -11,6 +12,7 @@ import { typingStart, typingStop } from './typing.js'
 
 export function createHandlers(): Map<string, Handler> {
   const handlers = [
+    authRefresh(),
     invitationSend(),
     invitationAccept(),
     invitationDecline(),
