@@ -53,6 +53,7 @@ import { ProfilesRepository } from './matching/profiles-repository.js'
 import { matchingRoutes } from './matching/routes.js'
 import { SuggestionsService } from './matching/suggestions.js'
 import type { FollowersLookup } from './notifications/followers.js'
+import { outboxSweeper } from './notifications/outbox-sweeper.js'
 import { NotificationsRepository } from './notifications/repository.js'
 import { notificationsRoutes } from './notifications/routes.js'
 import { NotificationsService } from './notifications/service.js'
@@ -296,6 +297,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(invitationExpiry, {
     invitations: services.invitations,
     everySeconds: services.realtime.REALTIME_INVITATION_SWEEP_SECONDS,
+  })
+  await app.register(outboxSweeper, {
+    notifications: services.notifications,
+    everySeconds: services.realtime.REALTIME_OUTBOX_SWEEP_SECONDS,
   })
   const unsubscribe = subscribeFanout(services.events, services.notifications, app.log)
   app.addHook('onClose', async () => unsubscribe())

@@ -172,3 +172,15 @@ export const socketIoAttachments = pgTable('socket_io_attachments', {
   createdAt: timestamp('created_at', { withTimezone: true }).defaultNow(),
   payload: bytea('payload'),
 })
+
+/**
+ * Domain events written in the same transaction as the change they describe, so a crash between
+ * commit and fan-out cannot lose a notification; the row is deleted in the transaction that stores
+ * the notifications it produced.
+ */
+export const domainOutbox = pgTable('domain_outbox', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  event: text('event').notNull(),
+  payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+})

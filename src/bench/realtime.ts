@@ -102,7 +102,9 @@ async function main(): Promise<void> {
   await database.migrate()
   // Follows belong to another capability; the benchmark's researcher is followed by every client.
   let followerIds: number[] = []
-  const followers: FollowersLookup = { followerAccountIds: async () => followerIds }
+  const followers: FollowersLookup = {
+    followersOf: async (ids) => new Map(ids.map((id) => [id, followerIds])),
+  }
   const app = await buildApp({
     config: {
       LOG_LEVEL: 'warn',

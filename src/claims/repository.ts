@@ -11,6 +11,7 @@ import {
   researcherVerifications,
 } from '../../db/schema/index.js'
 import type { Database, Db } from '../infra/db/database.js'
+import { appendOutbox } from '../infra/outbox.js'
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
 type Runner = Db | Tx
@@ -39,6 +40,15 @@ export type ClaimRow = Awaited<ReturnType<ClaimStore['findClaim']>> & {}
 /** Everything a claim decision reads and writes, bound to one transaction. */
 export class ClaimStore {
   constructor(protected readonly db: Runner) {}
+
+  recordDecision(event: {
+    claimId: number
+    accountId: number
+    researcherId: number
+    status: 'approved' | 'rejected' | 'released'
+  }): Promise<number> {
+    return appendOutbox(this.db, 'claim:decided', event)
+  }
 
   /** Locks the record so concurrent claims on it are decided one after another. */
   async lockResearcher(id: number) {

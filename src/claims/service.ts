@@ -19,7 +19,14 @@ export interface ClaimEvidence {
   text?: string
 }
 
-type Decided = { claim: ClaimRow; mail?: { to: string; code: string; researcherName: string } }
+type Decided = {
+  claim: ClaimRow
+  mail?: { to: string; code: string; researcherName: string }
+  /** The `claim:decided` event stored with the decision. */
+  outboxId?: number
+}
+
+const DECIDED_STATUSES = new Set(['approved', 'rejected', 'released'])
 
 /** Claims: the rules decide clear cases at once, the rest wait for an email code or an admin. */
 export class ClaimsService {
@@ -39,7 +46,7 @@ export class ClaimsService {
     if (evidence.orcid !== undefined && !orcid) throw new BadRequestError('Not a valid ORCID iD')
     const { accountId } = principal
     const result = await this.guard(() =>
-      this.repository.transaction(async (store): Promise<Decided> => {
+      this.inDecision(async (store) => {
         const record = await store.lockResearcher(researcherId)
         if (!record) throw new NotFoundError('Researcher', researcherId)
         await this.ensureAccountFree(store, accountId, researcherId)
@@ -87,7 +94,7 @@ export class ClaimsService {
 
   /** A fresh code for a claim still waiting for one; the old code stops working. */
   async resendCode(principal: Principal, claimId: number) {
-    const result = await this.repository.transaction(async (store): Promise<Decided> => {
+    const result = await this.inDecision(async (store) => {
       const { claim, record } = await this.ownPending(store, principal, claimId)
       if (claim.stage !== 'awaiting_email')
         throw new ConflictError('This claim is not waiting for an email code')
@@ -115,7 +122,7 @@ export class ClaimsService {
     })
     if (!sameHash(current.codeHash, this.hashCode(claimId, code))) throw new BadRequestError('Wrong code')
     const result = await this.guard(() =>
-      this.repository.transaction(async (store): Promise<Decided> => {
+      this.inDecision(async (store) => {
         const { claim, record } = await this.ownPending(store, principal, claimId)
         if (claim.stage !== 'awaiting_email')
           throw new ConflictError('This claim is not waiting for an email code')
@@ -143,7 +150,7 @@ export class ClaimsService {
 
   /** The claimant lets go of a pending or approved claim; an approved record becomes unclaimed. */
   async release(principal: Principal, claimId: number) {
-    const result = await this.repository.transaction(async (store): Promise<Decided> => {
+    const result = await this.inDecision(async (store) => {
       const { claim } = await this.lockClaim(store, claimId)
       if (claim.accountId !== principal.accountId)
         throw new ForbiddenError('Only the claimant can release a claim')
@@ -167,7 +174,7 @@ export class ClaimsService {
 
   async decide(admin: Principal, claimId: number, decision: 'approve' | 'reject', note: string | undefined) {
     const result = await this.guard(() =>
-      this.repository.transaction(async (store): Promise<Decided> => {
+      this.inDecision(async (store) => {
         const { claim, record } = await this.lockClaim(store, claimId)
         if (claim.status !== 'pending') throw new ConflictError(`The claim is already ${claim.status}`)
         const decided = {
@@ -275,16 +282,28 @@ export class ClaimsService {
     }
   }
 
-  private async afterCommit({ claim, mail }: Decided): Promise<void> {
-    if (mail) await this.mailer.sendClaimCode(mail)
-    if (claim.status === 'approved' || claim.status === 'rejected' || claim.status === 'released') {
-      this.events.emit('claim:decided', {
-        claimId: claim.id,
-        accountId: claim.accountId,
-        researcherId: claim.researcherId,
-        status: claim.status,
-      })
+  /** A claim transaction that stores its `claim:decided` event with the decision, never apart from it. */
+  private inDecision(work: (store: ClaimStore) => Promise<Decided>): Promise<Decided> {
+    return this.repository.transaction(async (store) => {
+      const result = await work(store)
+      if (DECIDED_STATUSES.has(result.claim.status))
+        result.outboxId = await store.recordDecision(this.decisionEvent(result.claim))
+      return result
+    })
+  }
+
+  private decisionEvent(claim: ClaimRow) {
+    return {
+      claimId: claim.id,
+      accountId: claim.accountId,
+      researcherId: claim.researcherId,
+      status: claim.status as 'approved' | 'rejected' | 'released',
     }
+  }
+
+  private async afterCommit({ claim, mail, outboxId }: Decided): Promise<void> {
+    if (mail) await this.mailer.sendClaimCode(mail)
+    if (outboxId !== undefined) this.events.emit('claim:decided', { ...this.decisionEvent(claim), outboxId })
   }
 }
 

@@ -52,6 +52,8 @@ export const ConfigSchema = Type.Object({
   }),
   REALTIME_INVITATION_TTL_SECONDS: Type.Integer({ default: 14 * 24 * 3600, minimum: 1 }),
   REALTIME_INVITATION_SWEEP_SECONDS: Type.Integer({ default: 60, minimum: 1 }),
+  /** How often each node looks for events whose writer died before fanning them out (also the grace period). */
+  REALTIME_OUTBOX_SWEEP_SECONDS: Type.Integer({ default: 15, minimum: 1, maximum: 3600 }),
   REALTIME_INVITATIONS_PER_HOUR: Type.Integer({ default: 20, minimum: 1 }),
   /** Largest Socket.IO packet; a client sending more is disconnected by the engine. */
   REALTIME_MAX_PAYLOAD_BYTES: Type.Integer({ default: 16 * 1024, minimum: 1024 }),

@@ -1,18 +1,22 @@
-import { and, count, desc, eq } from 'drizzle-orm'
+import { and, count, desc, eq, inArray } from 'drizzle-orm'
 import { accounts, follows, institutions, researchers } from '../../db/schema/index.js'
 import type { Database } from '../infra/db/database.js'
+import { appendOutbox } from '../infra/outbox.js'
 import type { FollowersLookup } from '../notifications/followers.js'
 
 /** Also answers the realtime fan-out's question: who must hear about this researcher? */
 export class FollowsRepository implements FollowersLookup {
   constructor(private readonly database: Database) {}
 
-  async followerAccountIds(researcherId: number): Promise<number[]> {
+  async followersOf(researcherIds: readonly number[]): Promise<Map<number, number[]>> {
+    const out = new Map<number, number[]>()
+    if (researcherIds.length === 0) return out
     const rows = await this.database.db
-      .select({ id: follows.followerAccountId })
+      .select({ researcherId: follows.researcherId, accountId: follows.followerAccountId })
       .from(follows)
-      .where(eq(follows.researcherId, researcherId))
-    return rows.map((row) => row.id)
+      .where(inArray(follows.researcherId, [...researcherIds]))
+    for (const row of rows) out.set(row.researcherId, [...(out.get(row.researcherId) ?? []), row.accountId])
+    return out
   }
 
   async researcherExists(id: number): Promise<{ claimedByAccountId: number | null } | null> {
@@ -23,14 +27,17 @@ export class FollowsRepository implements FollowersLookup {
     return row ?? null
   }
 
-  /** True when the row is new, so callers announce only real changes. */
-  async follow(followerAccountId: number, researcherId: number): Promise<boolean> {
-    const rows = await this.database.db
-      .insert(follows)
-      .values({ followerAccountId, researcherId })
-      .onConflictDoNothing()
-      .returning({ researcherId: follows.researcherId })
-    return rows.length > 0
+  /** The stored `follow:created` event when the row is new, null when it existed: only real changes are announced. */
+  async follow(followerAccountId: number, researcherId: number): Promise<{ outboxId: number } | null> {
+    return this.database.db.transaction(async (tx) => {
+      const rows = await tx
+        .insert(follows)
+        .values({ followerAccountId, researcherId })
+        .onConflictDoNothing()
+        .returning({ researcherId: follows.researcherId })
+      if (rows.length === 0) return null
+      return { outboxId: await appendOutbox(tx, 'follow:created', { followerAccountId, researcherId }) }
+    })
   }
 
   async unfollow(followerAccountId: number, researcherId: number): Promise<void> {

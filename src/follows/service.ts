@@ -16,7 +16,12 @@ export class FollowsService {
     if (record.claimedByAccountId === principal.accountId)
       throw new BadRequestError('You cannot follow your own record')
     const created = await this.repository.follow(principal.accountId, researcherId)
-    if (created) this.events.emit('follow:created', { followerAccountId: principal.accountId, researcherId })
+    if (created)
+      this.events.emit('follow:created', {
+        followerAccountId: principal.accountId,
+        researcherId,
+        outboxId: created.outboxId,
+      })
     return this.state(researcherId, true)
   }
 

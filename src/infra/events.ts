@@ -2,9 +2,10 @@ import { EventEmitter } from 'node:events'
 
 /** What one part of the service tells the others, in process; the realtime layer fans it out. */
 export interface DomainEventMap {
-  'works:changed': [{ workIds: number[] }]
+  /** `outboxId`: the row the writer stored with its change (see src/infra/outbox.ts). */
+  'works:changed': [{ workIds: number[]; outboxId?: number }]
   /** Emitted after commit, only when the follow is new (a repeated PUT emits nothing). */
-  'follow:created': [{ followerAccountId: number; researcherId: number }]
+  'follow:created': [{ followerAccountId: number; researcherId: number; outboxId?: number }]
   /** Emitted after commit whenever a claim leaves 'pending' or is released. */
   'claim:decided': [
     {
@@ -12,6 +13,7 @@ export interface DomainEventMap {
       accountId: number
       researcherId: number
       status: 'approved' | 'rejected' | 'released'
+      outboxId?: number
     },
   ]
   /** Vectors of these works were stored: researcher profiles and suggestions built on them are stale. */

@@ -1,12 +1,15 @@
 import { and, inArray, sql } from 'drizzle-orm'
 import { authorships, institutions, researchers, topics, works, workTopics } from '../../db/schema/index.js'
 import type { Database, Db } from '../infra/db/database.js'
+import { appendOutbox } from '../infra/outbox.js'
 import type { NormalizedInstitution, NormalizedWork } from './openalex.js'
 
 export interface BatchOutcome {
   inserted: number[]
   updated: number[]
   unchanged: number
+  /** The `works:changed` event stored with the batch; null when nothing changed. */
+  outboxId: number | null
 }
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
@@ -37,7 +40,7 @@ export class IngestRepository {
       const changed = sortedValues(byKey).filter(
         (work) => existingByKey.get(work.externalId)?.contentHash !== work.contentHash,
       )
-      if (changed.length === 0) return { inserted: [], updated: [], unchanged: batch.length }
+      if (changed.length === 0) return { inserted: [], updated: [], unchanged: batch.length, outboxId: null }
 
       const institutionIds = await this.upsertInstitutions(tx, changed)
       const topicIds = await this.upsertTopics(tx, changed)
@@ -90,7 +93,8 @@ export class IngestRepository {
       )
       for (const chunk of chunks(topicRows, 5_000)) await tx.insert(workTopics).values(chunk)
       // A work listed twice in one batch counts once as written and once as unchanged.
-      return { inserted, updated, unchanged: batch.length - changed.length }
+      const outboxId = await appendOutbox(tx, 'works:changed', { workIds: [...inserted, ...updated] })
+      return { inserted, updated, unchanged: batch.length - changed.length, outboxId }
     })
   }
 

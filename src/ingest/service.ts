@@ -42,7 +42,8 @@ export class IngestService {
     if (batch.length === 0) return { inserted: 0, updated: 0, unchanged: 0 }
     const outcome = await this.repository.upsertBatch(batch)
     const workIds = [...outcome.inserted, ...outcome.updated]
-    if (workIds.length > 0) this.events.emit('works:changed', { workIds })
+    if (workIds.length > 0 && outcome.outboxId !== null)
+      this.events.emit('works:changed', { workIds, outboxId: outcome.outboxId })
     return {
       inserted: outcome.inserted.length,
       updated: outcome.updated.length,

@@ -3,12 +3,13 @@
  * needs this question answered, so it is injected (the app's composition root wires the real one).
  */
 export interface FollowersLookup {
-  followerAccountIds(researcherId: number): Promise<number[]>
+  /** Follower accounts per researcher; researchers nobody follows may be absent. */
+  followersOf(researcherIds: readonly number[]): Promise<Map<number, number[]>>
 }
 
 /** Until follows exist there is nobody to tell. */
 export const noFollowers: FollowersLookup = {
-  async followerAccountIds() {
-    return []
+  async followersOf() {
+    return new Map()
   },
 }

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm'
 import {
   authorships,
+  domainOutbox,
   notificationRecipients,
   notifications,
   researchers,
@@ -52,8 +53,59 @@ export async function insertNotification<K extends NotificationType>(
   return { id: row.id, type, createdAt: new Date(row.createdAt).toISOString(), data } as NotificationView
 }
 
+/** One notification to store: the same shape `insertNotification` takes. */
+export interface PlannedNotification<K extends NotificationType = NotificationType> {
+  type: K
+  data: NotificationData<K>
+  accountIds: readonly number[]
+}
+
+export interface OutboxRow {
+  id: number
+  event: string
+  payload: Record<string, unknown>
+}
+
 export class NotificationsRepository {
   constructor(private readonly database: Database) {}
+
+  /**
+   * Stores the notifications one event produced. With an outbox id, the event's row is deleted in
+   * the same transaction, and null comes back when another node or the sweeper already handled it.
+   */
+  async publishAll(
+    planned: readonly PlannedNotification[],
+    outboxId: number | undefined,
+  ): Promise<{ notification: NotificationView; accountIds: readonly number[] }[] | null> {
+    return this.database.db.transaction(async (tx) => {
+      if (outboxId !== undefined) {
+        const claimed = await tx
+          .delete(domainOutbox)
+          .where(eq(domainOutbox.id, outboxId))
+          .returning({ id: domainOutbox.id })
+        if (claimed.length === 0) return null
+      }
+      const stored = []
+      for (const { type, data, accountIds } of planned) {
+        if (accountIds.length === 0) continue
+        stored.push({ notification: await insertNotification(tx, type, data, accountIds), accountIds })
+      }
+      return stored
+    })
+  }
+
+  /** Events older than the grace period that nobody handled: their process died between commit and fan-out. */
+  async strandedEvents(graceSeconds: number, limit: number): Promise<OutboxRow[]> {
+    return (
+      this.database.db
+        .select({ id: domainOutbox.id, event: domainOutbox.event, payload: domainOutbox.payload })
+        .from(domainOutbox)
+        // The database's clock, the one that stamped created_at.
+        .where(sql`${domainOutbox.createdAt} < now() - make_interval(secs => ${graceSeconds})`)
+        .orderBy(asc(domainOutbox.id))
+        .limit(limit)
+    )
+  }
 
   async publish<K extends NotificationType>(
     type: K,

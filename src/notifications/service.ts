@@ -7,7 +7,7 @@ import type {
 } from '../realtime/contract.js'
 import type { Push } from '../realtime/push.js'
 import type { FollowersLookup } from './followers.js'
-import type { NotificationsRepository } from './repository.js'
+import type { NotificationsRepository, OutboxRow, PlannedNotification } from './repository.js'
 
 const WORKS_PER_NOTIFICATION = 20
 
@@ -42,10 +42,13 @@ export class NotificationsService {
     for (const { notification, accountIds } of stored) this.push.notify(accountIds, notification)
   }
 
-  async onWorksChanged({ workIds }: Payload<'works:changed'>): Promise<number> {
-    let published = 0
-    for (const author of await this.repository.newWorksByAuthor(workIds, WORKS_PER_NOTIFICATION)) {
-      const followers = (await this.followers.followerAccountIds(author.researcherId)).filter(
+  /** Every new work of a followed author, once per author and event. */
+  async onWorksChanged({ workIds, outboxId }: Payload<'works:changed'>): Promise<number> {
+    const planned: PlannedNotification[] = []
+    const authors = await this.repository.newWorksByAuthor(workIds, WORKS_PER_NOTIFICATION)
+    const followersOf = await this.followers.followersOf(authors.map((a) => a.researcherId))
+    for (const author of authors) {
+      const followers = (followersOf.get(author.researcherId) ?? []).filter(
         (id) => id !== author.claimedByAccountId,
       )
       const data = {
@@ -53,19 +56,25 @@ export class NotificationsService {
         researcherName: author.researcherName,
         works: author.works,
       }
-      if (await this.publish('follow:work', data, followers)) published++
+      planned.push({ type: 'follow:work', data, accountIds: followers })
     }
-    return published
+    return this.publishPlanned(planned, outboxId)
   }
 
-  async onFollowCreated({ followerAccountId, researcherId }: Payload<'follow:created'>) {
+  async onFollowCreated({ followerAccountId, researcherId, outboxId }: Payload<'follow:created'>) {
     const owner = await this.repository.claimantOf(researcherId)
-    if (owner === null || owner === followerAccountId) return null
-    return this.publish('follow:follower', { researcherId, followerAccountId }, [owner])
+    const recipients = owner === null || owner === followerAccountId ? [] : [owner]
+    return this.publishPlanned(
+      [{ type: 'follow:follower', data: { researcherId, followerAccountId }, accountIds: recipients }],
+      outboxId,
+    )
   }
 
-  async onClaimDecided({ claimId, accountId, researcherId, status }: Payload<'claim:decided'>) {
-    return this.publish('claim:decided', { claimId, researcherId, status }, [accountId])
+  async onClaimDecided({ claimId, accountId, researcherId, status, outboxId }: Payload<'claim:decided'>) {
+    return this.publishPlanned(
+      [{ type: 'claim:decided', data: { claimId, researcherId, status }, accountIds: [accountId] }],
+      outboxId,
+    )
   }
 
   async onSuggestionCreated({ researcherId, suggestedResearcherId, score }: Payload<'suggestion:created'>) {
@@ -73,5 +82,35 @@ export class NotificationsService {
     const owner = await this.repository.claimantOf(researcherId)
     if (owner === null) return null
     return this.publish('suggestion:new', { researcherId, suggestedResearcherId, score }, [owner])
+  }
+
+  strandedEvents(graceSeconds: number, limit: number): Promise<OutboxRow[]> {
+    return this.repository.strandedEvents(graceSeconds, limit)
+  }
+
+  /** Replays an event its writer stored but whose process never fanned it out. */
+  async handleStranded(row: OutboxRow): Promise<number> {
+    const payload = { ...row.payload, outboxId: row.id }
+    switch (row.event) {
+      case 'works:changed':
+        return this.onWorksChanged(payload as Payload<'works:changed'>)
+      case 'follow:created':
+        return this.onFollowCreated(payload as Payload<'follow:created'>)
+      case 'claim:decided':
+        return this.onClaimDecided(payload as Payload<'claim:decided'>)
+      default:
+        throw new Error(`unknown outbox event ${row.event}`)
+    }
+  }
+
+  /** Stores (and, with an outbox id, consumes the event) in one transaction, then pushes. */
+  private async publishPlanned(
+    planned: PlannedNotification[],
+    outboxId: number | undefined,
+  ): Promise<number> {
+    const stored = await this.repository.publishAll(planned, outboxId)
+    if (!stored) return 0
+    this.deliver(stored)
+    return stored.length
   }
 }

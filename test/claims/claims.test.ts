@@ -21,8 +21,15 @@ t.test('a matching ORCID is approved at once and lifts the record to L2', async 
   t.equal(res.statusCode, 201)
   t.match(res.json(), { status: 'approved', proof: 'orcid', stage: null, researcherId: ann })
   t.same(decided, [
-    { claimId: res.json().id, accountId: user.accountId, researcherId: ann, status: 'approved' },
+    {
+      claimId: res.json().id,
+      accountId: user.accountId,
+      researcherId: ann,
+      status: 'approved',
+      outboxId: (decided[0] as { outboxId: number }).outboxId,
+    },
   ])
+  t.type((decided[0] as { outboxId: unknown }).outboxId, 'number', 'stored with the decision')
   const after = await profile(app, ann)
   t.equal(after.claimed, true)
   t.same(

@@ -30,10 +30,13 @@ export class TableFollowers implements FollowersLookup {
       select unnest(${`{${followerAccountIds.join(',')}}`}::int[]), ${researcherId} on conflict do nothing`)
   }
 
-  async followerAccountIds(researcherId: number): Promise<number[]> {
-    const rows = await this.database.rows<{ id: number }>(
-      sql`select follower_account_id as id from test_follows where researcher_id = ${researcherId} order by 1`,
-    )
-    return rows.map((r) => r.id)
+  async followersOf(researcherIds: readonly number[]): Promise<Map<number, number[]>> {
+    const out = new Map<number, number[]>()
+    if (researcherIds.length === 0) return out
+    const rows = await this.database.rows<{ researcherId: number; accountId: number }>(sql`
+      select researcher_id as "researcherId", follower_account_id as "accountId" from test_follows
+       where researcher_id = any(${`{${researcherIds.join(',')}}`}::int[]) order by 1, 2`)
+    for (const row of rows) out.set(row.researcherId, [...(out.get(row.researcherId) ?? []), row.accountId])
+    return out
   }
 }

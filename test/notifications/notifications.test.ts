@@ -25,7 +25,7 @@ const work = (externalId: string, title: string, authors: Member[]): NormalizedW
 
 t.test('notifications', async (t) => {
   let followers!: TableFollowers
-  const lookup = { followerAccountIds: (id: number) => followers.followerAccountIds(id) }
+  const lookup = { followersOf: (ids: readonly number[]) => followers.followersOf(ids) }
   const { app, database, url } = await buildListening(t, { followers: lookup })
   followers = await new TableFollowers(database).ready()
   const member = (name?: string) => createMember(database, app.services.tokens, name ? { name } : {})
@@ -192,7 +192,7 @@ t.test('notifications', async (t) => {
   t.test('a failing fan-out is logged, not fatal', async (t) => {
     const original = followers
     followers = Object.assign(Object.create(TableFollowers.prototype), {
-      followerAccountIds: async () => {
+      followersOf: async () => {
         throw new Error('lookup down')
       },
     })

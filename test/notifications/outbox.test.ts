@@ -1,0 +1,120 @@
+import { sql } from 'drizzle-orm'
+import t from 'tap'
+import { createServices } from '../../src/app.js'
+import type { Database } from '../../src/infra/db/database.js'
+import type { NormalizedWork } from '../../src/ingest/openalex.js'
+import type { NotificationView } from '../../src/realtime/contract.js'
+import { TEST_AUTH_SECRET } from '../helpers/build.js'
+import { createMember, type Member } from '../helpers/members.js'
+import { buildListening, collect, connect, sleep, waitFor } from '../helpers/realtime.js'
+
+const work = (externalId: string, author: Member): NormalizedWork => ({
+  externalId,
+  doi: null,
+  title: `Work ${externalId}`,
+  abstract: null,
+  year: 2026,
+  type: 'article',
+  venue: null,
+  authorships: [
+    {
+      position: 0,
+      author: { externalId: author.externalId!, name: author.name, orcid: null },
+      institutions: [],
+    },
+  ],
+  topics: [],
+  contentHash: externalId,
+})
+
+const outboxRows = async (database: Database) => {
+  const [row] = await database.rows<{ n: number }>(sql`select count(*)::int as n from domain_outbox`)
+  return row!.n
+}
+
+t.test('follow notifications survive a writer that dies before fanning out', async (t) => {
+  const { app, database, url } = await buildListening(t, { config: { REALTIME_OUTBOX_SWEEP_SECONDS: 1 } })
+  const author = await createMember(database, app.services.tokens)
+  const fan = await createMember(database, app.services.tokens)
+  const followed = await app.inject({
+    method: 'PUT',
+    url: `/v1/researchers/${author.researcherId}/follow`,
+    headers: { authorization: `Bearer ${fan.token}` },
+  })
+  t.equal(followed.statusCode, 200)
+  const tab = await connect(t, url, { token: fan.token })
+  const pushed = collect<NotificationView>(tab, 'follow:work')
+
+  // Another composition root on the same database with nobody fanning out: an importer process
+  // that committed its batch and died before telling anyone.
+  const importer = createServices(database, { AUTH_SECRET: TEST_AUTH_SECRET })
+  await importer.ingest.storeWorks([work('W-stranded', author)])
+  t.equal(await outboxRows(database), 1, 'the event was stored with the works')
+
+  await waitFor(() => pushed.length === 1, 10_000, 'the swept follow:work')
+  t.match(pushed[0]!.data, { researcherId: author.researcherId, works: [{ title: 'Work W-stranded' }] })
+  await waitFor(async () => (await outboxRows(database)) === 0, 5_000, 'the outbox row to go')
+  await sleep(2_500)
+  const stored = await app.inject({
+    url: '/v1/notifications?after=0',
+    headers: { authorization: `Bearer ${fan.token}` },
+  })
+  const types = stored.json().items.map((n: NotificationView) => n.type)
+  t.same(
+    types.filter((type: string) => type === 'follow:work'),
+    ['follow:work'],
+    'stored once, despite later sweeps',
+  )
+  t.equal(pushed.length, 1, 'pushed once')
+})
+
+t.test('the fast path and the sweeper never both handle an event', async (t) => {
+  const { app, database, url } = await buildListening(t, { config: { REALTIME_OUTBOX_SWEEP_SECONDS: 1 } })
+  const author = await createMember(database, app.services.tokens)
+  const fan = await createMember(database, app.services.tokens)
+  await app.inject({
+    method: 'PUT',
+    url: `/v1/researchers/${author.researcherId}/follow`,
+    headers: { authorization: `Bearer ${fan.token}` },
+  })
+  const tab = await connect(t, url, { token: fan.token })
+  const pushed = collect<NotificationView>(tab, 'follow:work')
+  for (let i = 0; i < 5; i++) await app.services.ingest.storeWorks([work(`W-fast-${i}`, author)])
+  await waitFor(() => pushed.length === 5, 10_000, 'five follow:work pushes')
+  await sleep(2_500)
+  t.equal(pushed.length, 5)
+  t.same(
+    pushed.map((n) => (n.data as { works: { title: string }[] }).works[0]!.title),
+    [0, 1, 2, 3, 4].map((i) => `Work W-fast-${i}`),
+  )
+  t.equal(await outboxRows(database), 0)
+})
+
+t.test('a fan-out that failed is retried by the sweeper', async (t) => {
+  let down = true
+  let fanAccount = 0
+  let authorId = 0
+  const followers = {
+    followersOf: async (ids: readonly number[]) => {
+      if (down) throw new Error('lookup down')
+      return new Map(ids.filter((id) => id === authorId).map((id) => [id, [fanAccount]]))
+    },
+  }
+  const { app, database, url } = await buildListening(t, {
+    config: { REALTIME_OUTBOX_SWEEP_SECONDS: 1 },
+    followers,
+  })
+  const author = await createMember(database, app.services.tokens)
+  const fan = await createMember(database, app.services.tokens)
+  authorId = author.researcherId!
+  fanAccount = fan.accountId
+  const tab = await connect(t, url, { token: fan.token })
+  const pushed = collect<NotificationView>(tab, 'follow:work')
+  await app.services.ingest.storeWorks([work('W-retry', author)])
+  await sleep(1_500)
+  t.equal(pushed.length, 0, 'nothing while the lookup is down')
+  t.equal(await outboxRows(database), 1, 'the event waits in the outbox')
+  down = false
+  await waitFor(() => pushed.length === 1, 10_000, 'the retried follow:work')
+  t.equal((await app.inject({ url: '/health' })).statusCode, 200)
+})
