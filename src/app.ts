@@ -52,6 +52,9 @@ import { MatchingProfiles } from './matching/profiles.js'
 import { ProfilesRepository } from './matching/profiles-repository.js'
 import { matchingRoutes } from './matching/routes.js'
 import { SuggestionsService } from './matching/suggestions.js'
+import { ModerationRepository } from './moderation/repository.js'
+import { moderationRoutes } from './moderation/routes.js'
+import { ModerationService } from './moderation/service.js'
 import type { FollowersLookup } from './notifications/followers.js'
 import { outboxSweeper } from './notifications/outbox-sweeper.js'
 import { NotificationsRepository } from './notifications/repository.js'
@@ -204,6 +207,7 @@ export function createServices(
       config.AUTH_SECRET,
     ),
     trust,
+    moderation: new ModerationService(new ModerationRepository(database), clock),
     follows,
     graph: new GraphService(new GraphRepository(database)),
     /** Matching reads excluded works, emphasised topics and openness through this repository. */
@@ -275,6 +279,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(researcherSettingsRoutes, { settings: services.settings })
   await app.register(claimsRoutes, { claims: services.claims, rateLimit })
   await app.register(trustRoutes, { trust: services.trust })
+  await app.register(moderationRoutes, { moderation: services.moderation })
   await app.register(followsRoutes, { follows: services.follows })
   await app.register(graphRoutes, { graph: services.graph })
   await app.register(worksRoutes, { works: services.works, ingest: services.ingest })

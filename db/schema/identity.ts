@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import {
+  check,
   index,
   integer,
   pgEnum,
@@ -157,7 +158,10 @@ export const excludedWorks = pgTable(
   ],
 )
 
-/** Reports that a record is fake or misattributed; one per account and record, they lower trust. */
+/**
+ * Reports that a record is fake or misattributed; one per account and record. Open and upheld
+ * reports lower trust; a dismissed one no longer does, and its reporter cannot file it again.
+ */
 export const recordReports = pgTable(
   'record_reports',
   {
@@ -167,9 +171,15 @@ export const recordReports = pgTable(
       .notNull()
       .references(accountRef, { onDelete: 'cascade' }),
     reason: text('reason').notNull(),
+    status: text('status').$type<'open' | 'dismissed' | 'upheld'>().notNull().default('open'),
+    decidedByAccountId: integer('decided_by_account_id').references(accountRef, { onDelete: 'set null' }),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    decisionNote: text('decision_note'),
     createdAt,
   },
   (table) => [
     uniqueIndex('record_reports_researcher_reporter_key').on(table.researcherId, table.reporterAccountId),
+    index('record_reports_queue_idx').on(table.status, table.createdAt),
+    check('record_reports_status_check', sql`${table.status} in ('open', 'dismissed', 'upheld')`),
   ],
 )

@@ -43,7 +43,8 @@ export class TrustRepository {
            join ${authorships} co on co.work_id = mine.work_id and co.researcher_id <> mine.researcher_id
           where mine.researcher_id = r.id and ${verifiedRecord(sql`co.researcher_id`)}) as "verifiedCoauthors",
         (select acc.created_at from ${accounts} acc where acc.id = r.claimed_by_account_id) as "accountCreatedAt",
-        (select count(*)::int from ${recordReports} rep where rep.researcher_id = r.id) as reports
+        (select count(*)::int from ${recordReports} rep
+          where rep.researcher_id = r.id and rep.status <> 'dismissed') as reports
       from ${researchers} r where r.id = ${researcherId}`)
     if (!row) return null
     // Raw SQL returns timestamps as strings on one driver and Dates on the other.

@@ -315,6 +315,23 @@ const ROWS: Row[] = [
       body: () => ({ reason: 'looks wrong' }),
     }),
   },
+  { route: 'GET /v1/admin/reports', expect: adminOnly, prepare: () => ({ url: '/v1/admin/reports' }) },
+  {
+    route: 'POST /v1/admin/reports/{id}/decision',
+    expect: adminOnly,
+    prepare: async (c) => {
+      const reporter = await signUp(c.app)
+      await c.app.inject({
+        method: 'POST',
+        url: `/v1/researchers/${c.cat.cai}/reports`,
+        headers: reporter.headers,
+        payload: { reason: 'duplicate record' },
+      })
+      const open = await c.app.services.moderation.reports('open', 100, 0)
+      const report = open.items.find((r) => r.reporterAccountId === reporter.accountId)!
+      return { url: `/v1/admin/reports/${report.id}/decision`, body: () => ({ decision: 'dismiss' }) }
+    },
+  },
   {
     route: 'PUT /v1/admin/researchers/{id}/verification',
     expect: adminOnly,

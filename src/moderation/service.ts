@@ -1,0 +1,49 @@
+import type { Principal } from '../infra/auth/tokens.js'
+import type { Clock } from '../infra/clock.js'
+import { ConflictError, NotFoundError } from '../infra/http/errors.js'
+import type { ModerationRepository, ReportRow, ReportStatus } from './repository.js'
+
+/**
+ * The operators' queue of reports against records. Reports lower a record's trust at once (a fake
+ * profile should not wait for a human); an operator dismisses the unfounded ones, which restores
+ * the score, or upholds them, which keeps the penalty on record.
+ */
+export class ModerationService {
+  constructor(
+    private readonly repository: ModerationRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async reports(status: ReportStatus, limit: number, offset: number) {
+    const { items, total } = await this.repository.reports(status, limit, offset)
+    return { items: items.map(toView), page: { limit, offset, total } }
+  }
+
+  async decide(admin: Principal, id: number, decision: 'dismiss' | 'uphold', note: string | undefined) {
+    const current = await this.repository.report(id)
+    if (!current) throw new NotFoundError('Report', id)
+    const decided = await this.repository.decide(id, {
+      status: decision === 'dismiss' ? 'dismissed' : 'upheld',
+      decidedByAccountId: admin.accountId,
+      decidedAt: this.clock.now(),
+      note: note?.trim() || null,
+    })
+    if (!decided)
+      throw new ConflictError(`The report is already ${(await this.repository.report(id))?.status}`)
+    return toView((await this.repository.report(id))!)
+  }
+}
+
+function toView(row: ReportRow) {
+  return {
+    id: row.id,
+    researcher: { id: row.researcherId, name: row.researcherName },
+    reporterAccountId: row.reporterAccountId,
+    reason: row.reason,
+    status: row.status,
+    decidedByAccountId: row.decidedByAccountId,
+    decidedAt: row.decidedAt?.toISOString() ?? null,
+    decisionNote: row.decisionNote,
+    createdAt: row.createdAt.toISOString(),
+  }
+}
