@@ -1,16 +1,22 @@
 import type { Config } from '../../config/config.js'
 import { type Embedder, type EmbedderStatus, ModelUnavailableError } from './embedder.js'
-import { loadPipelineEmbedder, type TransformersEmbedderOptions } from './pipeline-embedder.js'
+import type { TransformersEmbedderOptions } from './pipeline-embedder.js'
+import { SubprocessEmbedder } from './subprocess-embedder.js'
 
 export type { TransformersEmbedderOptions } from './pipeline-embedder.js'
 
-export function loadTransformersEmbedder(options: TransformersEmbedderOptions): Promise<Embedder> {
-  return loadPipelineEmbedder(options)
+/**
+ * Loads a local ONNX model through transformers.js in a child process (see subprocess-embedder.ts).
+ * Remote loading is switched off: the only code that downloads is `collabmatch model download`.
+ * The caller owns the embedder and closes it when done.
+ */
+export function loadTransformersEmbedder(options: TransformersEmbedderOptions): Promise<SubprocessEmbedder> {
+  return SubprocessEmbedder.start(options)
 }
 
 export async function probeEmbedder(
   options: TransformersEmbedderOptions,
-): Promise<{ embedder: Embedder | null; status: EmbedderStatus }> {
+): Promise<{ embedder: SubprocessEmbedder | null; status: EmbedderStatus }> {
   try {
     return withStatus(await loadTransformersEmbedder(options))
   } catch (error) {
