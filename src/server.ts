@@ -27,6 +27,8 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000).unref()
     try {
       await app.close()
+      // After the app: its background worker has stopped asking for vectors by now.
+      await embedder.embedder?.close()
       await database.close()
       clearTimeout(force)
       process.exit(0)

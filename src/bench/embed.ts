@@ -2,9 +2,12 @@
  * bench:embed — the raw transformers.js pipeline against the service's ingest-to-stored path, on
  * the same MiniLM-shaped model and the same ~200-token abstracts, in one run.
  *
- *   npm run bench:embed -- [--works 256] [--batch 16] [--threads 0] [--database-url postgres://…]
+ * The raw pipeline runs in this process; the service embeds through its embedding process
+ * (SubprocessEmbedder), as the server does. Also times single-text queries both ways.
+ *
+ *   npm run bench:embed -- [--works 256] [--batch 16] [--threads 0] [--dtype fp32|q8] [--database-url postgres://…]
  */
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { parseArgs } from 'node:util'
@@ -13,6 +16,8 @@ import postgres from 'postgres'
 import { createServices } from '../app.js'
 import { generateWorks } from '../generate/generator.js'
 import { type Database, openDatabase } from '../infra/db/database.js'
+import type { Embedder } from '../infra/embedder/embedder.js'
+import { loadPipelineEmbedder } from '../infra/embedder/pipeline-embedder.js'
 import { loadTransformersEmbedder, withStatus } from '../infra/embedder/transformers-embedder.js'
 import { abstractFromInvertedIndex } from '../ingest/openalex.js'
 import { BENCH_MODEL_ID } from '../models/cli.js'
@@ -23,6 +28,7 @@ const { values } = parseArgs({
     works: { type: 'string', default: '256' },
     batch: { type: 'string', default: '16' },
     threads: { type: 'string', default: '0' },
+    dtype: { type: 'string', default: 'fp32' },
     'models-dir': { type: 'string', default: './models' },
     'database-url': { type: 'string' },
   },
@@ -30,6 +36,7 @@ const { values } = parseArgs({
 const count = Number(values.works)
 const batch = Number(values.batch)
 const threads = Number(values.threads)
+const dtype = values.dtype === 'q8' ? 'q8' : 'fp32'
 const modelsDir = resolve(values['models-dir'])
 
 async function sampleWorks(n: number): Promise<Record<string, unknown>[]> {
@@ -86,12 +93,9 @@ async function main() {
     console.log(`generating the MiniLM-shaped benchmark model in ${modelDir} …`)
     await generateBertModel(modelDir, MINILM_SPEC)
   }
-  const embedder = await loadTransformersEmbedder({
-    modelsDir,
-    modelId: BENCH_MODEL_ID,
-    dtype: 'fp32',
-    threads,
-  })
+  const options = { modelsDir, modelId: BENCH_MODEL_ID, dtype, threads } as const
+  const embedder = await loadPipelineEmbedder(options)
+  const service = await loadTransformersEmbedder(options)
   const works = await sampleWorks(count)
   const texts = works.map((w) => `${w['title']}\n${w['abstract']}`)
   const tokenizer = (await import('@xenova/transformers')).AutoTokenizer
@@ -99,7 +103,9 @@ async function main() {
   const tokens = texts.map((t) => (tok.encode(t) as number[]).length)
   const meanTokens = tokens.reduce((a, b) => a + b, 0) / tokens.length
 
-  await embedder.embed(texts.slice(0, batch)) // warm-up: first run compiles kernels
+  // warm-up: the first runs allocate and pick kernels
+  await embedder.embed(texts.slice(0, batch))
+  await service.embed(texts.slice(0, batch))
   const timeRaw = async () => {
     const start = performance.now()
     for (let i = 0; i < texts.length; i += batch) await embedder.embed(texts.slice(i, i + batch))
@@ -113,7 +119,7 @@ async function main() {
     const services = createServices(
       database,
       { AUTH_SECRET: 'x'.repeat(32), EMBEDDING_BATCH_SIZE: batch },
-      { embedder: withStatus(embedder) },
+      { embedder: withStatus(service) },
     )
     const started = performance.now()
     for (let i = 0; i < works.length; i += 500) await services.ingest.importBatch(works.slice(i, i + 500))
@@ -124,8 +130,10 @@ async function main() {
     const [stored] = await database.rows<{ n: number }>(sql`select count(*)::int as n from work_embeddings`)
 
     const raw = count / rawSeconds
-    const service = count / serviceSeconds
-    console.log(`model ${BENCH_MODEL_ID} (MiniLM-L6 shape, 384 dims, random weights), ${database.kind}`)
+    const serviceRate = count / serviceSeconds
+    console.log(
+      `model ${BENCH_MODEL_ID} (MiniLM-L6 shape, 384 dims, random weights, ${dtype}, threads ${threads}), ${database.kind}`,
+    )
     console.log(
       `works ${count}, mean ${meanTokens.toFixed(0)} tokens (model truncates at 512), batch ${batch}`,
     )
@@ -133,12 +141,42 @@ async function main() {
       `raw pipeline:        ${raw.toFixed(1)} texts/s (mean of ${rawBefore.toFixed(1)} s before and ${rawAfter.toFixed(1)} s after)`,
     )
     console.log(
-      `service end to end:  ${service.toFixed(1)} works/s (${serviceSeconds.toFixed(1)} s, ${stored?.n} stored)`,
+      `service end to end:  ${serviceRate.toFixed(1)} works/s (${serviceSeconds.toFixed(1)} s, ${stored?.n} stored)`,
     )
-    console.log(`ratio service/raw:   ${(service / raw).toFixed(3)} (target >= 0.9)`)
-    console.log(`peak RSS:            ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`)
+    console.log(`ratio service/raw:   ${(serviceRate / raw).toFixed(3)} (target >= 0.9)`)
+    const queries = texts.slice(0, 40)
+    console.log(
+      `query, 1 text:       p50 ${(await p50Ms(embedder, queries)).toFixed(1)} ms in this process, ` +
+        `${(await p50Ms(service, queries)).toFixed(1)} ms through the embedding process`,
+    )
+    const childMb = peakRssMb(service.pid)
+    console.log(
+      `peak RSS:            ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB` +
+        (childMb === null ? '' : ` + ${childMb.toFixed(0)} MB embedding process`),
+    )
   } finally {
+    await service.close()
     await cleanup()
+  }
+}
+
+async function p50Ms(embedder: Embedder, texts: string[]): Promise<number> {
+  const times: number[] = []
+  for (const text of texts) {
+    const start = performance.now()
+    await embedder.embed([text])
+    times.push(performance.now() - start)
+  }
+  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!
+}
+
+/** The high-water mark of a child's resident memory (Linux only). */
+function peakRssMb(pid: number | undefined): number | null {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]
+    return kb ? Number(kb) / 1024 : null
+  } catch {
+    return null
   }
 }
 

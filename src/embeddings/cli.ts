@@ -55,6 +55,7 @@ export async function runEmbed(argv: string[], { reembed }: { reembed: boolean }
         `dense ${status.done.dense}/${status.works}, lexical ${status.done.lexical}/${status.works}, failed ${status.queue.failed}\n`,
     )
   } finally {
+    await embedder.embedder?.close()
     await database.close()
   }
 }

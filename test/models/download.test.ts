@@ -54,6 +54,7 @@ t.test(
       dtype: 'fp32',
       threads: 1,
     })
+    t.teardown(() => embedder.close())
     t.equal((await embedder.embed(['works offline']))[0]?.length, 384)
 
     const before = hub.requests.length

@@ -1,0 +1,83 @@
+import { join, resolve } from 'node:path'
+import { type Embedder, type EmbeddingDtype, ModelUnavailableError, STORED_DIMENSIONS } from './embedder.js'
+import { missingModelFiles, requiredModelFiles } from './model-files.js'
+import { withSessionFromFile } from './onnx-session.js'
+
+export interface TransformersEmbedderOptions {
+  modelsDir: string
+  modelId: string
+  dtype: EmbeddingDtype
+  /** onnxruntime intra-op threads; 0 lets onnxruntime choose. */
+  threads: number
+  /** Longest input in tokens; longer texts are truncated (the model's own maximum still applies). */
+  maxTokens?: number
+}
+
+type Extractor = (
+  texts: string[],
+  options: { pooling: 'mean'; normalize: boolean },
+) => Promise<{ data: Float32Array; dims: number[] }>
+
+/** Throws the error the service reports when a model's files are not there. */
+export function assertModelFilesPresent(options: TransformersEmbedderOptions): void {
+  const modelsDir = resolve(options.modelsDir)
+  const missing = missingModelFiles(modelsDir, options.modelId, options.dtype)
+  if (missing.length > 0) {
+    throw new ModelUnavailableError(
+      `Model ${options.modelId} (${options.dtype}) is not in ${modelsDir}: missing ${missing.join(', ')}. ` +
+        `Run: npx collabmatch model download ${options.modelId}`,
+      missing,
+    )
+  }
+}
+
+/**
+ * Loads a local ONNX model through transformers.js and runs it in the calling thread (inference
+ * blocks that thread's event loop; the service uses it in a child process, see
+ * subprocess-embedder.ts). Remote loading is switched off: the only code that downloads is
+ * `collabmatch model download`.
+ */
+export async function loadPipelineEmbedder(options: TransformersEmbedderOptions): Promise<Embedder> {
+  assertModelFilesPresent(options)
+  const modelsDir = resolve(options.modelsDir)
+  const { env, pipeline } = await import('@xenova/transformers')
+  env.allowRemoteModels = false
+  env.allowLocalModels = true
+  env.localModelPath = `${modelsDir}/`
+  env.useBrowserCache = false
+
+  const modelFile = requiredModelFiles(options.dtype).at(-1)!
+  const extractor = (await withSessionFromFile(
+    { path: join(modelsDir, options.modelId, modelFile), threads: options.threads },
+    () => pipeline('feature-extraction', options.modelId, { quantized: options.dtype === 'q8' }),
+  )) as unknown as Extractor & { tokenizer: { model_max_length: number } }
+  if (options.maxTokens) {
+    extractor.tokenizer.model_max_length = Math.min(extractor.tokenizer.model_max_length, options.maxTokens)
+  }
+  const probe = await extractor(['probe'], { pooling: 'mean', normalize: true })
+  const dimensions = probe.dims.at(-1) ?? 0
+  if (dimensions !== STORED_DIMENSIONS) {
+    // Storing would fail on every row; refusing here keeps the service up on lexical ranking instead.
+    throw new ModelUnavailableError(
+      `Model ${options.modelId} makes ${dimensions}-dimensional vectors but the database stores ${STORED_DIMENSIONS}; ` +
+        'choose a 384-dimensional model or change DENSE_DIMENSIONS in db/schema/embeddings.ts and generate a migration',
+    )
+  }
+
+  return {
+    modelId: options.modelId,
+    dtype: options.dtype,
+    dimensions,
+    async embed(texts: string[]) {
+      if (texts.length === 0) return []
+      // An empty string has no tokens but [CLS]/[SEP]; a space keeps the pipeline's shapes regular.
+      const output = await extractor(
+        texts.map((text) => (text.trim() === '' ? ' ' : text)),
+        { pooling: 'mean', normalize: true },
+      )
+      return Array.from({ length: texts.length }, (_, i) =>
+        output.data.slice(i * dimensions, (i + 1) * dimensions),
+      )
+    },
+  }
+}
