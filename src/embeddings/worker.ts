@@ -39,6 +39,14 @@ export const textHash = (text: string) => createHash('sha256').update(text).dige
  * process, any number of processes) drains the queue in batches and never drops a work: failures
  * are retried with backoff and end up visible as "failed", never silently skipped.
  */
+/** Batches leased and handed to the model ahead of the one being stored. */
+const PREFETCH_BATCHES = 2
+
+interface Vectorised {
+  leased: LeasedWork[]
+  vectors: WorkVectors[] | null
+}
+
 export class EmbeddingWorker {
   private running = false
   private wake: (() => void) | null = null
@@ -81,30 +89,46 @@ export class EmbeddingWorker {
   }
 
   /**
-   * Works through ready batches while `keepGoing` allows. Storing one batch overlaps embedding the
-   * next: the model runs on onnxruntime's native threads while the database work waits on I/O.
+   * Works through ready batches while `keepGoing` allows. The next batches are leased and handed to
+   * the model before this one is stored, so the embedding process always has work queued while
+   * this process does the lexical and database side.
    */
   private async pump(keepGoing: () => boolean): Promise<number> {
     let total = 0
-    let storing: Promise<number> = Promise.resolve(0)
-    while (keepGoing()) {
-      const leased = await this.repository.lease(this.options.batchSize, this.options.leaseSeconds)
-      if (leased.length === 0) break
-      let vectors: WorkVectors[]
-      try {
-        vectors = await this.vectorise(leased)
-      } catch (error) {
-        // The failed rows back off, so the next lease moves on to other works.
-        await this.fail(leased, error)
+    let exhausted = false
+    const ahead: Promise<Vectorised | null>[] = []
+    const refill = () => {
+      while (!exhausted && ahead.length < PREFETCH_BATCHES && keepGoing()) ahead.push(this.leaseAndVectorise())
+    }
+    refill()
+    while (ahead.length > 0) {
+      const batch = await ahead.shift()!
+      if (batch === null) {
+        // The queue ran dry; batches already leased ahead are still finished below.
+        exhausted = true
         continue
       }
-      total += await storing
-      storing = this.persist(leased, vectors).catch(async (error) => {
-        await this.fail(leased, error)
-        return 0
-      })
+      refill()
+      if (batch.vectors) {
+        total += await this.persist(batch.leased, batch.vectors).catch(async (error) => {
+          await this.fail(batch.leased, error)
+          return 0
+        })
+      }
     }
-    return total + (await storing)
+    return total
+  }
+
+  /** Null when nothing is ready; `vectors` null when the batch failed (its rows back off). */
+  private async leaseAndVectorise(): Promise<Vectorised | null> {
+    const leased = await this.repository.lease(this.options.batchSize, this.options.leaseSeconds)
+    if (leased.length === 0) return null
+    try {
+      return { leased, vectors: await this.vectorise(leased) }
+    } catch (error) {
+      await this.fail(leased, error)
+      return { leased, vectors: null }
+    }
   }
 
   private async persist(leased: LeasedWork[], vectors: WorkVectors[]): Promise<number> {
