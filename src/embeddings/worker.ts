@@ -98,7 +98,8 @@ export class EmbeddingWorker {
     let exhausted = false
     const ahead: Promise<Vectorised | null>[] = []
     const refill = () => {
-      while (!exhausted && ahead.length < PREFETCH_BATCHES && keepGoing()) ahead.push(this.leaseAndVectorise())
+      while (!exhausted && ahead.length < PREFETCH_BATCHES && keepGoing())
+        ahead.push(this.leaseAndVectorise())
     }
     refill()
     while (ahead.length > 0) {
