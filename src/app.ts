@@ -47,6 +47,7 @@ import { InvitationsService } from './invitations/service.js'
 import { SuggestionCacheRepository } from './matching/cache-repository.js'
 import { CandidatesRepository } from './matching/candidates-repository.js'
 import { ExpertsService } from './matching/experts.js'
+import { ExpertsRepository } from './matching/experts-repository.js'
 import { GraphRepository as CoauthorGraphRepository } from './matching/graph-repository.js'
 import { MatchingProfiles } from './matching/profiles.js'
 import { ProfilesRepository } from './matching/profiles-repository.js'
@@ -230,7 +231,14 @@ export function createServices(
       clock,
       embedder?.modelId ?? null,
     ),
-    experts: new ExpertsService(candidates, coauthorGraph, matchingProfiles, embedder, clock),
+    experts: new ExpertsService(
+      new ExpertsRepository(database),
+      candidates,
+      coauthorGraph,
+      matchingProfiles,
+      embedder,
+      clock,
+    ),
     embeddingWorker: new EmbeddingWorker(embeddingRepository, embedder, events, log, {
       ...defaultWorkerOptions,
       batchSize: setting(config, 'EMBEDDING_BATCH_SIZE'),

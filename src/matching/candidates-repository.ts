@@ -3,7 +3,6 @@ import { authorships, institutions, researchers, topics, works, workTopics } fro
 import {
   lexicalTerms,
   researcherEmbeddings,
-  workEmbeddings,
   workLexical,
 } from '../../db/schema/embeddings.js'
 import { researcherLexical } from '../../db/schema/matching.js'
@@ -123,49 +122,6 @@ export class CandidatesRepository {
        where a.researcher_id = ${researcherId} and a.model_id = ${modelId} and b.model_id = ${modelId}
          and b.researcher_id in (${idList(ids)})`)
     return new Map(rows.map((r) => [r.id, r.similarity]))
-  }
-
-  /** Authors of the works nearest to a dense query vector. */
-  async denseWorkAuthors(vector: string, modelId: string, limit: number): Promise<number[]> {
-    const rows = await knnRows<{ id: number }>(
-      this.database,
-      limit,
-      sql`select distinct a.researcher_id as id from (
-            select work_id from ${workEmbeddings} where model_id = ${modelId}
-             order by embedding <=> ${vector}::vector limit ${limit}) nn
-            join ${authorships} a on a.work_id = nn.work_id`,
-    )
-    return rows.map((r) => r.id)
-  }
-
-  async denseResearchersNear(vector: string, modelId: string, limit: number): Promise<number[]> {
-    const rows = await knnRows<{ id: number }>(
-      this.database,
-      limit,
-      sql`select researcher_id as id from ${researcherEmbeddings} where model_id = ${modelId}
-           order by embedding <=> ${vector}::vector limit ${limit}`,
-    )
-    return rows.map((r) => r.id)
-  }
-
-  /** Similarity of a query to every work of each researcher: the input of the affinity aggregate. */
-  async lexicalWorkSimilarities(query: string, researcherIds: readonly number[]): Promise<WorkSimilarity[]> {
-    if (researcherIds.length === 0) return []
-    return this.database.rows<WorkSimilarity>(sql`
-      select a.researcher_id as "researcherId", w.id as "workId", w.title, w.year::int as year,
-             -(l.vector <#> ${query}::sparsevec) as similarity
-        from ${authorships} a join ${works} w on w.id = a.work_id join ${workLexical} l on l.work_id = a.work_id
-       where a.researcher_id in (${idList(researcherIds)})`)
-  }
-
-  async denseWorkSimilarities(vector: string, modelId: string, researcherIds: readonly number[]) {
-    if (researcherIds.length === 0) return []
-    return this.database.rows<WorkSimilarity>(sql`
-      select a.researcher_id as "researcherId", w.id as "workId", w.title, w.year::int as year,
-             1 - (e.embedding <=> ${vector}::vector) as similarity
-        from ${authorships} a join ${works} w on w.id = a.work_id
-        join ${workEmbeddings} e on e.work_id = a.work_id and e.model_id = ${modelId}
-       where a.researcher_id in (${idList(researcherIds)})`)
   }
 
   async meta(ids: readonly number[]): Promise<Map<number, ResearcherMeta>> {

@@ -2,7 +2,14 @@ import { toVectorLiteral } from '../embeddings/sparse.js'
 import type { Clock } from '../infra/clock.js'
 import type { Embedder } from '../infra/embedder/embedder.js'
 import { BadRequestError, NotFoundError } from '../infra/http/errors.js'
-import type { CandidatesRepository, ResearcherMeta, WorkSimilarity } from './candidates-repository.js'
+import type { CandidatesRepository, ResearcherMeta } from './candidates-repository.js'
+import type {
+  CandidateLimits,
+  ExpertsRepository,
+  QueryVectors,
+  ScoredResearcher,
+  WorkScore,
+} from './experts-repository.js'
 import { type MetaFilters, passesFilters } from './filters.js'
 import type { GraphRepository } from './graph-repository.js'
 import type { MatchingProfiles } from './profiles.js'
@@ -37,15 +44,28 @@ export interface ExpertHit extends Omit<ExpertAffinity, 'researcherId'> {
 }
 
 export interface ExpertsSettings {
-  candidatePool: number
+  /** Nearest neighbours taken from each index as candidates; the whole affinity re-ranks them. */
+  candidates: CandidateLimits
+  /** How many candidates, best by centroid similarity, are scored over all their works. */
+  shortlist: number
   evidenceWorks: number
 }
 
-export const DEFAULT_EXPERTS_SETTINGS: ExpertsSettings = { candidatePool: 200, evidenceWorks: 3 }
+/**
+ * Scoring every work of every candidate read ~30k works per search at 100k works (2 s); centroid
+ * similarity picks the shortlist that gets that full score. Centroids rank worse than the
+ * affinity, so a short shortlist misses experts: see the recall note in the README.
+ */
+export const DEFAULT_EXPERTS_SETTINGS: ExpertsSettings = {
+  candidates: { lexicalResearchers: 100, denseWorks: 100, denseResearchers: 50 },
+  shortlist: 40,
+  evidenceWorks: 3,
+}
 export const DEFAULT_COAUTHOR_CONFLICT_YEARS = 3
 
 export class ExpertsService {
   constructor(
+    private readonly experts: ExpertsRepository,
     private readonly candidates: CandidatesRepository,
     private readonly graph: GraphRepository,
     private readonly profiles: MatchingProfiles,
@@ -61,53 +81,49 @@ export class ExpertsService {
 
   async search(text: string, k: number, filters: MetaFilters = {}, conflicts: Conflicts = {}) {
     await this.profiles.settled()
-    const query = await this.queries(text)
-    const excluded = await this.conflicted(conflicts)
+    // Embedding the text, weighting its terms and resolving conflicts do not depend on each other.
+    const pendingQuery = this.queries(text)
+    const pendingExcluded = this.conflicted(conflicts)
+    pendingExcluded.catch(() => {})
+    const query = await pendingQuery
+    const excluded = await pendingExcluded
 
-    const pool = new Set<number>()
-    if (query.lexical)
-      for (const hit of await this.candidates.lexicalNeighbours(
-        query.lexical,
-        'centroid',
-        this.settings.candidatePool,
-      ))
-        pool.add(hit.id)
-    if (query.dense && this.embedder) {
-      for (const id of await this.candidates.denseWorkAuthors(
-        query.dense,
-        this.embedder.modelId,
-        this.settings.candidatePool,
-      ))
-        pool.add(id)
-      for (const id of await this.candidates.denseResearchersNear(
-        query.dense,
-        this.embedder.modelId,
-        this.settings.candidatePool / 2,
-      ))
-        pool.add(id)
-    }
-    for (const id of excluded.researchers) pool.delete(id)
-    const meta = await this.candidates.meta([...pool])
-    const eligible = [...pool].filter((id) => {
-      const m = meta.get(id)
-      return m !== undefined && passesFilters(m, filters) && !this.institutionConflict(m, excluded)
-    })
-    const scored = await this.score(query, eligible)
-    const top = scored
+    // Centroid similarity only shortlists; the affinity over every work decides the order. The
+    // last active year costs a read of every work, so that filter waits for the shortlist.
+    const { activeSince: _, ...centroidFilters } = filters
+    const shortlist = (
+      await this.experts.candidates(query, this.settings.candidates, [...excluded.researchers])
+    )
+      .filter(
+        (m) =>
+          passesFilters({ ...m, lastActiveYear: null }, centroidFilters) &&
+          !this.institutionConflict(m, excluded),
+      )
+      .map((m) => ({ id: m.id, score: this.weights.lexical * m.lexical + this.weights.dense * m.dense }))
+      .sort(byScoreThenId)
+      .slice(0, Math.max(this.settings.shortlist, 2 * k))
+    const top = (
+      await this.experts.affinity(
+        query,
+        shortlist.map((c) => c.id),
+      )
+    )
+      .filter((m) => passesFilters(m, filters))
+      .map((r) => ({ researcher: r, ...this.score(r) }))
       .sort((a, b) =>
-        byScoreThenId({ id: a.researcherId, score: a.score }, { id: b.researcherId, score: b.score }),
+        byScoreThenId({ id: a.researcher.id, score: a.score }, { id: b.researcher.id, score: b.score }),
       )
       .slice(0, k)
+    const works = await this.experts.evidenceWorks(top.flatMap((a) => a.evidence.map((w) => w.workId)))
     return {
-      items: top.map((a): ExpertHit => {
-        const m = meta.get(a.researcherId)!
-        return {
-          researcher: researcherRef(m),
+      items: top.map(
+        (a): ExpertHit => ({
+          researcher: researcherRef(a.researcher),
           score: a.score,
           components: a.components,
-          evidence: a.evidence,
-        }
-      }),
+          evidence: evidence(a.evidence, works),
+        }),
+      ),
       excludedForConflicts: excluded.researchers.size,
       signals: this.signals,
     }
@@ -125,41 +141,51 @@ export class ExpertsService {
     const unknown = researcherIds.filter((id) => !known.has(id))
     if (unknown.length > 0) throw new NotFoundError('Researcher', unknown.join(', '))
     const query = await this.queries(text)
-    const scored = new Map((await this.score(query, researcherIds)).map((a) => [a.researcherId, a]))
-    return { items: researcherIds.map((id) => scored.get(id)!), signals: this.signals }
+    const scored = new Map(
+      (await this.experts.affinity(query, researcherIds)).map((r) => [r.id, this.score(r)]),
+    )
+    const works = await this.experts.evidenceWorks(
+      [...scored.values()].flatMap((a) => a.evidence.map((w) => w.workId)),
+    )
+    return {
+      items: researcherIds.map((researcherId): ExpertAffinity => {
+        const a = scored.get(researcherId)!
+        return {
+          researcherId,
+          score: a.score,
+          components: a.components,
+          evidence: evidence(a.evidence, works),
+        }
+      }),
+      signals: this.signals,
+    }
   }
 
-  private async queries(text: string): Promise<{ lexical: string | null; dense: string | null }> {
+  private async queries(text: string): Promise<QueryVectors> {
+    const pendingDense = this.embedder?.embed([text])
+    pendingDense?.catch(() => {})
     const lexical = await lexicalQuery(this.candidates, text)
-    const dense = this.embedder ? toVectorLiteral((await this.embedder.embed([text]))[0]!) : null
+    const dense =
+      this.embedder && pendingDense
+        ? { vector: toVectorLiteral((await pendingDense)[0]!), modelId: this.embedder.modelId }
+        : null
     if (!lexical && !dense) throw new BadRequestError('The text has no searchable words')
     return { lexical, dense }
   }
 
-  private async score(
-    query: { lexical: string | null; dense: string | null },
-    ids: number[],
-  ): Promise<ExpertAffinity[]> {
-    const lexical = query.lexical ? await this.candidates.lexicalWorkSimilarities(query.lexical, ids) : []
-    const dense =
-      query.dense && this.embedder
-        ? await this.candidates.denseWorkSimilarities(query.dense, this.embedder.modelId, ids)
-        : null
-    const lexicalBy = groupBy(lexical)
-    const denseBy = dense ? groupBy(dense) : null
-    return ids.map((researcherId) => {
-      const lexWorks = lexicalBy.get(researcherId) ?? []
-      const denseWorks = denseBy?.get(researcherId) ?? []
-      const lexicalScore = aggregateAffinity(lexWorks.map((w) => w.similarity))
-      const denseScore = denseBy ? aggregateAffinity(denseWorks.map((w) => w.similarity)) : null
-      const score = this.weights.lexical * lexicalScore + this.weights.dense * (denseScore ?? 0)
-      const evidenceFrom = denseBy && denseWorks.length > 0 && lexicalScore === 0 ? denseWorks : lexWorks
-      const evidence = [...evidenceFrom]
+  /** The affinity of one researcher from the query's similarity to each of their works. */
+  private score(r: ScoredResearcher) {
+    const lexicalScore = aggregateAffinity(r.lexical.map((w) => w.similarity))
+    const denseScore = r.dense ? aggregateAffinity(r.dense.map((w) => w.similarity)) : null
+    const score = this.weights.lexical * lexicalScore + this.weights.dense * (denseScore ?? 0)
+    const evidenceFrom = r.dense && r.dense.length > 0 && lexicalScore === 0 ? r.dense : r.lexical
+    return {
+      score,
+      components: { lexical: lexicalScore, dense: denseScore },
+      evidence: [...evidenceFrom]
         .sort((a, b) => b.similarity - a.similarity || a.workId - b.workId)
-        .slice(0, this.settings.evidenceWorks)
-        .map((w) => ({ id: w.workId, title: w.title, year: w.year, similarity: w.similarity }))
-      return { researcherId, score, components: { lexical: lexicalScore, dense: denseScore }, evidence }
-    })
+        .slice(0, this.settings.evidenceWorks),
+    }
   }
 
   private async conflicted(c: Conflicts) {
@@ -181,19 +207,21 @@ export class ExpertsService {
     return { researchers, institutions }
   }
 
-  private institutionConflict(m: ResearcherMeta, excluded: { institutions: Set<number> }) {
+  private institutionConflict(
+    m: Pick<ResearcherMeta, 'institutionId'>,
+    excluded: { institutions: Set<number> },
+  ) {
     return m.institutionId !== null && excluded.institutions.has(m.institutionId)
   }
 }
 
-function groupBy(rows: WorkSimilarity[]): Map<number, WorkSimilarity[]> {
-  const out = new Map<number, WorkSimilarity[]>()
-  for (const row of rows) {
-    const list = out.get(row.researcherId) ?? []
-    list.push(row)
-    out.set(row.researcherId, list)
-  }
-  return out
+function evidence(scores: WorkScore[], works: Map<number, { title: string; year: number | null }>) {
+  return scores.map((w) => ({
+    id: w.workId,
+    title: works.get(w.workId)?.title ?? '',
+    year: works.get(w.workId)?.year ?? null,
+    similarity: w.similarity,
+  }))
 }
 
 function researcherRef(m: ResearcherMeta) {

@@ -19,6 +19,8 @@ const CHUNK = 1_000
  */
 export class MatchingProfiles {
   private chain: Promise<void> = Promise.resolve()
+  /** Works whose vectors were stored since the queued refresh was scheduled. */
+  private readonly pendingWorks = new Set<number>()
   private readonly listeners: ((researcherIds: number[]) => Promise<void>)[] = []
 
   constructor(
@@ -27,11 +29,23 @@ export class MatchingProfiles {
     private readonly log: Pick<FastifyBaseLogger, 'warn'>,
   ) {
     events.on('vectors:stored', ({ workIds }) => {
-      this.enqueue(async () => {
-        const authors = await this.repository.researchersOfWorks(workIds)
-        await this.refresh(authors)
-      })
+      // Batches that arrive while a refresh runs join one pending refresh. Refreshing per batch
+      // rewrote every author once per batch: a bulk load of 100k works touched nearly all 20k
+      // researchers in each of its 20 batches and took hours instead of minutes.
+      const queued = this.pendingWorks.size > 0
+      for (const id of workIds) this.pendingWorks.add(id)
+      if (!queued) this.enqueue(() => this.refreshPending())
     })
+  }
+
+  private async refreshPending() {
+    const workIds = [...this.pendingWorks]
+    this.pendingWorks.clear()
+    const authors = new Set<number>()
+    for (let i = 0; i < workIds.length; i += CHUNK * 5)
+      for (const id of await this.repository.researchersOfWorks(workIds.slice(i, i + CHUNK * 5)))
+        authors.add(id)
+    await this.refresh([...authors].sort((a, b) => a - b))
   }
 
   /** Called with every researcher whose profile or group profile changed. */

@@ -9,8 +9,10 @@ import type { CandidatesRepository } from './candidates-repository.js'
 export async function lexicalQuery(candidates: CandidatesRepository, text: string): Promise<string | null> {
   const counts = termCounts('', text)
   if (counts.size === 0) return null
-  const df = await candidates.documentFrequencies([...new Set([...counts.keys()].map(termBucket))])
-  const corpusSize = await candidates.corpusSize()
+  const [df, corpusSize] = await Promise.all([
+    candidates.documentFrequencies([...new Set([...counts.keys()].map(termBucket))]),
+    candidates.corpusSize(),
+  ])
   const vector = queryVector('', text, (term) => df.get(termBucket(term)) ?? 0, corpusSize)
   return vector.size === 0 ? null : toSparsevecLiteral(vector)
 }

@@ -1,0 +1,156 @@
+import { type SQL, sql } from 'drizzle-orm'
+import { authorships, institutions, researchers, works } from '../../db/schema/catalog.js'
+import { researcherEmbeddings, workEmbeddings, workLexical } from '../../db/schema/embeddings.js'
+import { researcherLexical } from '../../db/schema/matching.js'
+import type { Database } from '../infra/db/database.js'
+import type { ResearcherMeta } from './candidates-repository.js'
+import { idList } from './sql.js'
+
+/** A query text as stored vectors: the lexical one always when it has terms, the dense one with a model. */
+export interface QueryVectors {
+  lexical: string | null
+  dense: { vector: string; modelId: string } | null
+}
+
+export interface WorkScore {
+  workId: number
+  similarity: number
+}
+
+/** A researcher with the query's similarity to each of their works: the input of the affinity aggregate. */
+export interface ScoredResearcher extends ResearcherMeta {
+  lexical: WorkScore[]
+  /** Null when there is no dense query; works without a vector from the model are left out. */
+  dense: WorkScore[] | null
+}
+
+/** A candidate with the query's similarity to their centroids (0 where they have none). */
+export interface CentroidCandidate extends Omit<ResearcherMeta, 'lastActiveYear'> {
+  lexical: number
+  dense: number
+}
+
+type Tx = Parameters<Parameters<Database['db']['transaction']>[0]>[0]
+
+/** How many nearest neighbours each index contributes to an expert search's candidates. */
+export interface CandidateLimits {
+  lexicalResearchers: number
+  denseWorks: number
+  denseResearchers: number
+}
+
+interface Row extends ResearcherMeta {
+  lexicalWorks: number[] | null
+  lexicalSims: number[] | null
+  denseWorks: number[] | null
+  denseSims: number[] | null
+}
+
+/**
+ * Expert search in one statement: the candidates from the kNN indexes and every work of each
+ * candidate scored against the query, so a search costs one round trip instead of one per step.
+ */
+export class ExpertsRepository {
+  constructor(private readonly database: Database) {}
+
+  /**
+   * Candidates from the researcher-centroid and work kNN indexes, less `excluded`, each with the
+   * query's similarity to their lexical and dense centroids: cheap to get for hundreds of
+   * researchers, unlike a similarity to every one of their works.
+   */
+  async candidates(query: QueryVectors, limits: CandidateLimits, excluded: readonly number[]) {
+    const sources: SQL[] = []
+    if (query.lexical)
+      sources.push(sql`(select researcher_id from ${researcherLexical}
+        order by centroid <#> ${query.lexical}::sparsevec limit ${limits.lexicalResearchers})`)
+    if (query.dense) {
+      const { vector, modelId } = query.dense
+      sources.push(sql`(select a.researcher_id from (
+          select work_id from ${workEmbeddings} where model_id = ${modelId}
+           order by embedding <=> ${vector}::vector limit ${limits.denseWorks}) nn
+          join ${authorships} a on a.work_id = nn.work_id)`)
+      sources.push(sql`(select researcher_id from ${researcherEmbeddings} where model_id = ${modelId}
+        order by embedding <=> ${vector}::vector limit ${limits.denseResearchers})`)
+    }
+    const lexical = query.lexical ? sql`-(rl.centroid <#> ${query.lexical}::sparsevec)` : sql`null::float8`
+    const dense = query.dense
+      ? sql`(1 - (re.embedding <=> ${query.dense.vector}::vector))::float8`
+      : sql`null::float8`
+    const efSearch = Math.max(limits.lexicalResearchers, limits.denseWorks, limits.denseResearchers)
+    return this.withKnnSettings(efSearch, (tx) =>
+      tx.execute(sql`
+        with pool as materialized (
+          select researcher_id as id from (${sql.join(sources, sql` union `)}) c
+          ${excluded.length > 0 ? sql`where researcher_id not in (${idList(excluded)})` : sql``})
+        select r.id, r.name, r.institution_id as "institutionId", i.name as "institutionName",
+               i.country_code as "countryCode", r.open_to_collaborate as "openToCollaborate",
+               (select count(*)::int from ${authorships} a where a.researcher_id = r.id) as works,
+               coalesce(${lexical}, 0) as lexical, coalesce(${dense}, 0) as dense
+          from pool p join ${researchers} r on r.id = p.id
+          left join ${institutions} i on i.id = r.institution_id
+          left join ${researcherLexical} rl on rl.researcher_id = r.id
+          left join ${researcherEmbeddings} re on re.researcher_id = r.id and re.model_id = ${query.dense?.modelId ?? null}`),
+    ) as Promise<CentroidCandidate[]>
+  }
+
+  /** The named researchers that exist, with work scores. */
+  async affinity(query: QueryVectors, researcherIds: readonly number[]) {
+    if (researcherIds.length === 0) return []
+    return this.scored(query, sql`select id from ${researchers} where id in (${idList(researcherIds)})`)
+  }
+
+  async evidenceWorks(workIds: readonly number[]) {
+    if (workIds.length === 0) return new Map<number, { title: string; year: number | null }>()
+    const rows = await this.database.rows<{ id: number; title: string; year: number | null }>(sql`
+      select id, title, year::int as year from ${works} where id in (${idList(workIds)})`)
+    return new Map(rows.map((r) => [r.id, { title: r.title, year: r.year }]))
+  }
+
+  private async scored(query: QueryVectors, pool: SQL): Promise<ScoredResearcher[]> {
+    const lexical = query.lexical ? sql`-(l.vector <#> ${query.lexical}::sparsevec)` : sql`null::float8`
+    const dense = query.dense
+      ? sql`(1 - (e.embedding <=> ${query.dense.vector}::vector))::float8`
+      : sql`null::float8`
+    const modelId = query.dense?.modelId ?? null
+    const statement = sql`
+      with pool as materialized (${pool})
+      select r.id, r.name, r.institution_id as "institutionId", i.name as "institutionName",
+             i.country_code as "countryCode", r.open_to_collaborate as "openToCollaborate",
+             count(a.work_id)::int as works, max(w.year)::int as "lastActiveYear",
+             array_agg(a.work_id order by a.work_id) filter (where l.work_id is not null) as "lexicalWorks",
+             array_agg(${lexical} order by a.work_id) filter (where l.work_id is not null) as "lexicalSims",
+             array_agg(a.work_id order by a.work_id) filter (where e.work_id is not null) as "denseWorks",
+             array_agg(${dense} order by a.work_id) filter (where e.work_id is not null) as "denseSims"
+        from pool p join ${researchers} r on r.id = p.id
+        left join ${institutions} i on i.id = r.institution_id
+        left join ${authorships} a on a.researcher_id = r.id
+        left join ${works} w on w.id = a.work_id
+        left join ${workLexical} l on l.work_id = a.work_id and ${query.lexical !== null}
+        left join ${workEmbeddings} e on e.work_id = a.work_id and e.model_id = ${modelId}
+       group by r.id, i.id`
+    const rows = await this.database.rows<Row>(statement)
+    return rows.map(({ lexicalWorks, lexicalSims, denseWorks, denseSims, ...meta }) => ({
+      ...meta,
+      lexical: pairs(lexicalWorks, lexicalSims),
+      dense: query.dense ? pairs(denseWorks, denseSims) : null,
+    }))
+  }
+
+  private async withKnnSettings<T>(efSearch: number, query: (tx: Tx) => Promise<unknown>): Promise<T[]> {
+    return this.database.db.transaction(async (tx) => {
+      // One statement for all settings: each SET is a round trip. pgvector's HNSW scan returns at
+      // most ef_search rows unless iterative scanning is on. The planner prices HNSW scans above
+      // sequential ones at this size; JIT compiling a query this cheap costs more than it saves.
+      await tx.execute(sql`select set_config('hnsw.ef_search', ${String(Math.min(1000, Math.max(40, efSearch)))}, true),
+        set_config('hnsw.iterative_scan', 'relaxed_order', true),
+        set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)`)
+      const result = (await query(tx)) as T[] | { rows: T[] }
+      return Array.isArray(result) ? [...result] : result.rows
+    })
+  }
+}
+
+function pairs(ids: number[] | null, sims: number[] | null): WorkScore[] {
+  if (!ids || !sims) return []
+  return ids.map((workId, i) => ({ workId, similarity: Number(sims[i]) }))
+}
