@@ -34,6 +34,8 @@ export interface WorkSimilarity {
   similarity: number
 }
 
+const EXPLAINED_WORKS = 8
+
 /** Nearest-neighbour lookups and the per-work similarities used to re-rank them. */
 export class CandidatesRepository {
   constructor(private readonly database: Database) {}
@@ -184,7 +186,11 @@ export class CandidatesRepository {
     return out
   }
 
-  /** The three most similar (own work, their work) pairs per candidate, over each side's 30 newest works. */
+  /**
+   * The three most similar (own work, their work) pairs per candidate, over each side's
+   * EXPLAINED_WORKS newest works: a pair of current interests explains best, and every pair costs a
+   * sparse inner product.
+   */
   async bestWorkPairs(researcherId: number, candidateIds: readonly number[]) {
     if (candidateIds.length === 0) return []
     return this.database.rows<{
@@ -201,13 +207,13 @@ export class CandidatesRepository {
         select w.id, w.title, w.year, l.vector from ${authorships} a
           join ${works} w on w.id = a.work_id join ${workLexical} l on l.work_id = w.id
          where a.researcher_id = ${researcherId}
-         order by w.year desc nulls last, w.id desc limit 30
+         order by w.year desc nulls last, w.id desc limit ${EXPLAINED_WORKS}
       ), theirs as (
         select * from (
           select a.researcher_id as cid, w.id, w.title, w.year, l.vector,
                  row_number() over (partition by a.researcher_id order by w.year desc nulls last, w.id desc) as n
             from ${authorships} a join ${works} w on w.id = a.work_id join ${workLexical} l on l.work_id = w.id
-           where a.researcher_id in (${idList(candidateIds)})) t where n <= 30
+           where a.researcher_id in (${idList(candidateIds)})) t where n <= ${EXPLAINED_WORKS}
       ), pairs as (
         select t.cid, o.id as own_id, o.title as own_title, o.year as own_year,
                t.id as their_id, t.title as their_title, t.year as their_year,
