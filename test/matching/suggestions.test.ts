@@ -87,7 +87,8 @@ t.test('suggestions: filters and options exclude exactly what they should', asyn
   t.same(weighted.json().weights, { graph: 0, walk: 0, text: 0, dense: 0.7, adamicAdar: 1 })
   const items = weighted.json().items as { score: number; components: { adamicAdar: number } }[]
   t.ok(items.length > 0, 'Adamic-Adar alone still finds the two-hop candidates')
-  for (const item of items) t.equal(item.score, item.components.adamicAdar, 'only the asked-for weight counts')
+  for (const item of items)
+    t.equal(item.score, item.components.adamicAdar, 'only the asked-for weight counts')
 })
 
 t.test('suggestions: bad input is a 400, unknown researcher a 404', async (t) => {
