@@ -45,3 +45,24 @@ export const suggestionCache = pgTable(
   },
   (table) => [primaryKey({ name: 'suggestion_cache_pkey', columns: [table.researcherId, table.paramsHash] })],
 )
+
+/**
+ * The co-author graph, one row per direction: how many works two researchers share and the year of
+ * the latest. Triggers on authorships and works keep it in the same transaction as the authorships
+ * (migration 0009), so suggestions walk it by primary key instead of self-joining authorships,
+ * which cost seconds around prolific co-authors.
+ */
+export const coauthorEdges = pgTable(
+  'coauthor_edges',
+  {
+    researcherId: integer('researcher_id')
+      .notNull()
+      .references(() => researchers.id, { onDelete: 'cascade' }),
+    coauthorId: integer('coauthor_id')
+      .notNull()
+      .references(() => researchers.id, { onDelete: 'cascade' }),
+    jointWorks: integer('joint_works').notNull(),
+    lastYear: integer('last_year'),
+  },
+  (table) => [primaryKey({ name: 'coauthor_edges_pkey', columns: [table.researcherId, table.coauthorId] })],
+)

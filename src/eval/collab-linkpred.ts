@@ -21,7 +21,7 @@ interface DataWork {
 
 const METHODS: Record<string, Partial<SuggestionWeights> | undefined> = {
   service: undefined,
-  'adamic-adar': { graph: 0, text: 0, dense: 0, adamicAdar: 1 },
+  'adamic-adar': { graph: 0, walk: 0, text: 0, dense: 0, adamicAdar: 1 },
 }
 
 async function main() {

@@ -33,6 +33,8 @@ export interface WorkSimilarity {
   similarity: number
 }
 
+const EXPLAINED_WORKS = 8
+
 /** Nearest-neighbour lookups and the per-work similarities used to re-rank them. */
 export class CandidatesRepository {
   constructor(private readonly database: Database) {}
@@ -103,14 +105,21 @@ export class CandidatesRepository {
     return new Map(rows.map((r) => [r.id, r.similarity]))
   }
 
+  /**
+   * The researcher's vector is read first: ordered by distance to another row's column, the
+   * planner cannot use the HNSW index and compares every centroid (300 ms at 20k researchers).
+   */
   async denseResearcherNeighbours(researcherId: number, modelId: string, limit: number): Promise<Hit[]> {
+    const [own] = await this.database.rows<{ v: string }>(sql`
+      select embedding::text as v from ${researcherEmbeddings}
+       where researcher_id = ${researcherId} and model_id = ${modelId}`)
+    if (!own) return []
     return knnRows<Hit>(
       this.database,
       limit,
-      sql`select b.researcher_id as id, 1 - (b.embedding <=> a.embedding) as similarity
-            from ${researcherEmbeddings} a, ${researcherEmbeddings} b
-           where a.researcher_id = ${researcherId} and a.model_id = ${modelId} and b.model_id = ${modelId}
-           order by b.embedding <=> a.embedding limit ${limit}`,
+      sql`select researcher_id as id, 1 - (embedding <=> ${own.v}::vector) as similarity
+            from ${researcherEmbeddings} where model_id = ${modelId}
+           order by embedding <=> ${own.v}::vector limit ${limit}`,
     )
   }
 
@@ -140,7 +149,11 @@ export class CandidatesRepository {
     return out
   }
 
-  /** The three most similar (own work, their work) pairs per candidate, over each side's 30 newest works. */
+  /**
+   * The three most similar (own work, their work) pairs per candidate, over each side's
+   * EXPLAINED_WORKS newest works: a pair of current interests explains best, and every pair costs a
+   * sparse inner product.
+   */
   async bestWorkPairs(researcherId: number, candidateIds: readonly number[]) {
     if (candidateIds.length === 0) return []
     return this.database.rows<{
@@ -157,13 +170,13 @@ export class CandidatesRepository {
         select w.id, w.title, w.year, l.vector from ${authorships} a
           join ${works} w on w.id = a.work_id join ${workLexical} l on l.work_id = w.id
          where a.researcher_id = ${researcherId}
-         order by w.year desc nulls last, w.id desc limit 30
+         order by w.year desc nulls last, w.id desc limit ${EXPLAINED_WORKS}
       ), theirs as (
         select * from (
           select a.researcher_id as cid, w.id, w.title, w.year, l.vector,
                  row_number() over (partition by a.researcher_id order by w.year desc nulls last, w.id desc) as n
             from ${authorships} a join ${works} w on w.id = a.work_id join ${workLexical} l on l.work_id = w.id
-           where a.researcher_id in (${idList(candidateIds)})) t where n <= 30
+           where a.researcher_id in (${idList(candidateIds)})) t where n <= ${EXPLAINED_WORKS}
       ), pairs as (
         select t.cid, o.id as own_id, o.title as own_title, o.year as own_year,
                t.id as their_id, t.title as their_title, t.year as their_year,

@@ -31,12 +31,16 @@ export const matchingRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request) => {
-      const { limit, includeCoauthors, excludeIds, wGraph, wText, wDense, wAdamicAdar, ...filters } =
+      const { limit, includeCoauthors, excludeIds, wGraph, wWalk, wText, wDense, wAdamicAdar, ...filters } =
         request.query
       const weights = Object.fromEntries(
-        Object.entries({ graph: wGraph, text: wText, dense: wDense, adamicAdar: wAdamicAdar }).filter(
-          ([, v]) => v !== undefined,
-        ),
+        Object.entries({
+          graph: wGraph,
+          walk: wWalk,
+          text: wText,
+          dense: wDense,
+          adamicAdar: wAdamicAdar,
+        }).filter(([, v]) => v !== undefined),
       )
       return suggestions.suggest(request.params.id, {
         limit,

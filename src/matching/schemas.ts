@@ -37,20 +37,31 @@ export const SuggestionsQuery = Type.Object({
   ...FilterFields,
   excludeIds: Type.Optional(Ids(500, 'Researchers never to suggest')),
   wGraph: Type.Optional(
-    Type.Number({ minimum: 0, maximum: 100, description: 'Weight of the co-author-graph score (default 5)' }),
+    Type.Number({
+      minimum: 0,
+      maximum: 100,
+      description: 'Weight of ln(1 + 10·graph), resource allocation over shared co-authors (default 0.25)',
+    }),
+  ),
+  wWalk: Type.Optional(
+    Type.Number({
+      minimum: 0,
+      maximum: 100,
+      description: 'Weight of ln(1 + 100·walk), the co-author random walk (default 1.26)',
+    }),
   ),
   wText: Type.Optional(
     Type.Number({
       minimum: 0,
       maximum: 100,
-      description: 'Weight of the lexical topic similarity (default 0.5)',
+      description: 'Weight of the lexical topic similarity (default 1.4)',
     }),
   ),
   wDense: Type.Optional(
     Type.Number({
       minimum: 0,
       maximum: 100,
-      description: 'Weight of the dense topic similarity (default 0.25)',
+      description: 'Weight of the dense topic similarity (default 0.7)',
     }),
   ),
   wAdamicAdar: Type.Optional(
@@ -60,6 +71,7 @@ export const SuggestionsQuery = Type.Object({
 
 const Weights = Type.Object({
   graph: Type.Number(),
+  walk: Type.Number(),
   text: Type.Number(),
   dense: Type.Number(),
   adamicAdar: Type.Number(),
@@ -83,6 +95,9 @@ export const SuggestionListResponse = Type.Object({
       score: Type.Number(),
       components: Type.Object({
         graph: Type.Number({ description: 'Strength-weighted resource allocation over shared co-authors' }),
+        walk: Type.Number({
+          description: 'Random walk with restart over the co-author graph, up to three hops',
+        }),
         text: Type.Number({ description: 'Cosine of lexical group centroids' }),
         dense: Type.Union([Type.Number(), Type.Null()], {
           description: 'Cosine of dense centroids; null without a model',

@@ -10,11 +10,22 @@ import type { MatchingProfiles } from './profiles.js'
 import {
   byScoreThenId,
   DEFAULT_SUGGESTION_WEIGHTS,
+  type Edge,
+  graphScore,
   type SuggestionComponents,
   type SuggestionWeights,
   suggestionScore,
   twoHopScores,
 } from './scoring.js'
+import {
+  DEFAULT_WALK,
+  frontierOf,
+  pathTo,
+  startWalk,
+  type WalkSettings,
+  type WalkState,
+  walkStep,
+} from './walk.js'
 
 export interface SuggestionOptions extends MetaFilters {
   limit: number
@@ -66,12 +77,17 @@ export interface SuggestionsSettings {
   strongScore: number
   /** Cached lists older than this are recomputed even if nothing changed (the decay moves on). */
   maxAgeMs: number
+  /** Graph-reached candidates, best first, whose text and dense similarities are fetched. */
+  graphPool: number
+  walk: WalkSettings
 }
 
 export const DEFAULT_SUGGESTIONS_SETTINGS: SuggestionsSettings = {
   candidatePool: 200,
   strongScore: 0.75,
   maxAgeMs: 24 * 3_600_000,
+  graphPool: 300,
+  walk: DEFAULT_WALK,
 }
 
 export const DEFAULT_SUGGESTION_LIMIT = 20
@@ -81,7 +97,6 @@ export interface RankedCandidate {
   id: number
   score: number
   components: SuggestionComponents
-  via: number | null
 }
 
 export class SuggestionsService {
@@ -124,8 +139,8 @@ export class SuggestionsService {
     previous: SuggestionList | null,
   ): Promise<SuggestionList> {
     const weights = { ...DEFAULT_SUGGESTION_WEIGHTS, ...options.weights }
-    const { ranked, meta, neighbours, hop2 } = await this.rankWithMeta(researcherId, options)
-    const items = await this.explain(researcherId, ranked, meta, neighbours, hop2)
+    const { ranked, meta, walk } = await this.rankWithMeta(researcherId, options)
+    const items = await this.explain(researcherId, ranked, meta, walk)
     const computedAt = this.clock.now()
     const list: SuggestionList = {
       researcherId,
@@ -152,11 +167,36 @@ export class SuggestionsService {
   private async rankWithMeta(researcherId: number, options: SuggestionOptions) {
     const weights = { ...DEFAULT_SUGGESTION_WEIGHTS, ...options.weights }
     const referenceYear = this.clock.now().getUTCFullYear()
-    const neighbours = await this.graph.neighbours(researcherId)
-    const secondHop = await this.graph.secondHop([...neighbours.keys()])
-    const hop2 = twoHopScores(researcherId, neighbours, secondHop, referenceYear)
+    const walkSettings = this.settings.walk
+    const edges = new Map<number, Map<number, Edge>>()
+    let walk = startWalk(researcherId)
+    for (let step = 1; step <= walkSettings.steps; step++) {
+      const frontier = frontierOf(walk, walkSettings)
+      const missing = frontier.filter((id) => !edges.has(id))
+      for (const [id, e] of await this.graph.edgesOf(missing)) edges.set(id, e)
+      for (const id of missing) if (!edges.has(id)) edges.set(id, new Map())
+      walk = walkStep(walk, frontier, edges, step, walkSettings, referenceYear)
+    }
+    const neighbours = edges.get(researcherId) ?? new Map<number, Edge>()
+    const hop2 = twoHopScores(researcherId, neighbours, edges, referenceYear)
 
-    const pool = new Set<number>(hop2.keys())
+    const excluded = new Set<number>([researcherId, ...(options.excludeIds ?? [])])
+    if (!options.includeCoauthors) for (const id of neighbours.keys()) excluded.add(id)
+    const graphComponents = (id: number) => ({
+      graph: hop2.get(id)?.graph ?? 0,
+      walk: walk.mass.get(id) ?? 0,
+      adamicAdar: hop2.get(id)?.adamicAdar ?? 0,
+    })
+    // Text is fetched for the graph's best candidates only: a walk can reach thousands.
+    const pool = new Set<number>(
+      [...new Set([...walk.mass.keys(), ...hop2.keys()])]
+        .filter((id) => !excluded.has(id))
+        .map((id) => ({ id, score: graphScore(graphComponents(id), weights) }))
+        .filter((c) => c.score > 0)
+        .sort(byScoreThenId)
+        .slice(0, this.settings.graphPool)
+        .map((c) => c.id),
+    )
     const textSim = new Map<number, number>()
     const group = await this.candidates.groupCentroid(researcherId)
     if (group) {
@@ -165,6 +205,7 @@ export class SuggestionsService {
         'group_centroid',
         this.settings.candidatePool,
       )) {
+        if (excluded.has(hit.id)) continue
         pool.add(hit.id)
         textSim.set(hit.id, hit.similarity)
       }
@@ -177,14 +218,12 @@ export class SuggestionsService {
         this.settings.candidatePool,
       )
       for (const hit of hits) {
+        if (excluded.has(hit.id)) continue
         pool.add(hit.id)
         denseSim.set(hit.id, hit.similarity)
       }
     }
-    if (options.includeCoauthors) for (const id of neighbours.keys()) pool.add(id)
-    else for (const id of neighbours.keys()) pool.delete(id)
-    pool.delete(researcherId)
-    for (const id of options.excludeIds ?? []) pool.delete(id)
+    if (options.includeCoauthors) for (const id of neighbours.keys()) if (!excluded.has(id)) pool.add(id)
 
     const ids = [...pool]
     if (group) {
@@ -196,53 +235,48 @@ export class SuggestionsService {
       for (const [id, s] of await this.candidates.denseSimilarities(researcherId, missing, this.denseModelId))
         denseSim.set(id, s)
     }
-    const meta = await this.candidates.meta(ids)
-    const ranked: RankedCandidate[] = []
+    const scored: RankedCandidate[] = []
     for (const id of ids) {
-      const m = meta.get(id)
-      if (!m || !passesFilters(m, options)) continue
-      const g = hop2.get(id)
       const components: SuggestionComponents = {
-        graph: g?.graph ?? 0,
+        ...graphComponents(id),
         text: textSim.get(id) ?? 0,
         dense: this.denseModelId && denseSim.size > 0 ? (denseSim.get(id) ?? 0) : null,
-        adamicAdar: g?.adamicAdar ?? 0,
       }
       const score = suggestionScore(components, weights)
       // Nothing links them and nothing about their topics matches: not a suggestion.
-      if (score <= 0) continue
-      ranked.push({ id, score, components, via: g?.via ?? null })
+      if (score > 0) scored.push({ id, score, components })
     }
-    ranked.sort(byScoreThenId)
-    return { ranked: ranked.slice(0, options.limit), meta, neighbours, hop2 }
+    scored.sort(byScoreThenId)
+    // Filters need each candidate's record; read them best first until the list is full.
+    const meta = new Map<number, ResearcherMeta>()
+    const ranked: RankedCandidate[] = []
+    const chunk = Math.max(options.limit * 2, 20)
+    for (let i = 0; i < scored.length && ranked.length < options.limit; i += chunk) {
+      const slice = scored.slice(i, i + chunk)
+      const found = await this.candidates.meta(slice.map((r) => r.id))
+      for (const r of slice) {
+        const m = found.get(r.id)
+        if (!m || !passesFilters(m, options) || ranked.length >= options.limit) continue
+        meta.set(r.id, m)
+        ranked.push(r)
+      }
+    }
+    return { ranked, meta, walk }
   }
 
   private async explain(
     researcherId: number,
     ranked: RankedCandidate[],
     meta: Map<number, ResearcherMeta>,
-    neighbours: Map<number, unknown>,
-    hop2: Map<number, { via: number; graph: number }>,
+    walk: WalkState,
   ): Promise<Suggestion[]> {
     const ids = ranked.map((r) => r.id)
     const pairs = await this.candidates.bestWorkPairs(researcherId, ids)
     const topics = await this.candidates.sharedTopics(researcherId, ids)
-    // Three hops: the candidate co-authored with someone two hops away.
-    const farIds = ids.filter((id) => !neighbours.has(id) && !hop2.has(id))
-    const bridges = new Map<number, number>()
-    for (const { candidate, bridge } of await this.graph.linksBetween(farIds, [...hop2.keys()])) {
-      const current = bridges.get(candidate)
-      if (current === undefined || hop2.get(bridge)!.graph > hop2.get(current)!.graph)
-        bridges.set(candidate, bridge)
-    }
     const paths = new Map<number, number[]>()
     for (const r of ranked) {
-      if (neighbours.has(r.id)) paths.set(r.id, [researcherId, r.id])
-      else if (hop2.has(r.id)) paths.set(r.id, [researcherId, hop2.get(r.id)!.via, r.id])
-      else if (bridges.has(r.id)) {
-        const bridge = bridges.get(r.id)!
-        paths.set(r.id, [researcherId, hop2.get(bridge)!.via, bridge, r.id])
-      }
+      const path = pathTo(walk, r.id)
+      if (path) paths.set(r.id, path)
     }
     const names = await this.graph.names([...new Set([...paths.values()].flat())])
     return ranked.map((r) => {
@@ -277,7 +311,7 @@ export class SuggestionsService {
             .map((t) => ({ id: t.id, name: t.name })),
           path: path ? path.map((id) => ({ id, name: names.get(id) ?? '' })) : null,
           signals: {
-            graph: r.components.graph > 0,
+            graph: r.components.graph > 0 || r.components.walk > 0,
             lexical: r.components.text > 0,
             dense: r.components.dense !== null,
           },
