@@ -1,10 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { authorships, institutions, researchers, topics, works, workTopics } from '../../db/schema/catalog.js'
-import {
-  lexicalTerms,
-  researcherEmbeddings,
-  workLexical,
-} from '../../db/schema/embeddings.js'
+import { lexicalTerms, researcherEmbeddings, workLexical } from '../../db/schema/embeddings.js'
 import { researcherLexical } from '../../db/schema/matching.js'
 import type { Database } from '../infra/db/database.js'
 import { idList, knnRows } from './sql.js'
