@@ -52,7 +52,7 @@ import { GraphRepository as CoauthorGraphRepository } from './matching/graph-rep
 import { MatchingProfiles } from './matching/profiles.js'
 import { ProfilesRepository } from './matching/profiles-repository.js'
 import { matchingRoutes } from './matching/routes.js'
-import { SuggestionsService } from './matching/suggestions.js'
+import { DEFAULT_SUGGESTIONS_SETTINGS, SuggestionsService } from './matching/suggestions.js'
 import { ModerationRepository } from './moderation/repository.js'
 import { moderationRoutes } from './moderation/routes.js'
 import { ModerationService } from './moderation/service.js'
@@ -230,6 +230,7 @@ export function createServices(
       events,
       clock,
       embedder?.modelId ?? null,
+      { ...DEFAULT_SUGGESTIONS_SETTINGS, strongScore: realtime.REALTIME_STRONG_SUGGESTION_SCORE },
     ),
     experts: new ExpertsService(
       new ExpertsRepository(database),

@@ -62,7 +62,11 @@ export const ConfigSchema = Type.Object({
   /** Refused events (rate-limited, invalid, unknown) a socket may send before it is disconnected. */
   REALTIME_SOCKET_MAX_STRIKES: Type.Integer({ default: 50, minimum: 1 }),
   /** Suggestions scoring at least this are pushed to the researcher. */
-  REALTIME_STRONG_SUGGESTION_SCORE: Type.Number({ default: 0.8, minimum: 0, maximum: 1 }),
+  /**
+   * A new suggestion at or above this score is announced (suggestion:created, then pushed). About the
+   * 90th percentile of suggestion scores on the generated 100k-works set (median 1.38, p99 2.58).
+   */
+  REALTIME_STRONG_SUGGESTION_SCORE: Type.Number({ default: 1.75, minimum: 0, maximum: 100 }),
 })
 
 export type Config = Static<typeof ConfigSchema>

@@ -84,7 +84,7 @@ export interface SuggestionsSettings {
 
 export const DEFAULT_SUGGESTIONS_SETTINGS: SuggestionsSettings = {
   candidatePool: 200,
-  strongScore: 0.75,
+  strongScore: 1.75,
   maxAgeMs: 24 * 3_600_000,
   graphPool: 300,
   walk: DEFAULT_WALK,

@@ -176,17 +176,17 @@ t.test('notifications', async (t) => {
     app.services.events.emit('suggestion:created', {
       researcherId: owner.researcherId!,
       suggestedResearcherId: fan.researcherId!,
-      score: 0.3,
+      score: 1.2,
     })
     app.services.events.emit('suggestion:created', {
       researcherId: owner.researcherId!,
       suggestedResearcherId: fan.researcherId!,
-      score: 0.93,
+      score: 2.31,
     })
     await waitFor(() => suggestions.length === 1, 5_000, 'strong suggestion')
     await sleep(100)
     t.equal(suggestions.length, 1, 'weak suggestions are not pushed')
-    t.equal((suggestions[0]!.data as { score: number }).score, 0.93)
+    t.equal((suggestions[0]!.data as { score: number }).score, 2.31)
   })
 
   t.test('a failing fan-out is logged, not fatal', async (t) => {
