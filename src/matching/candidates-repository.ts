@@ -42,6 +42,13 @@ export class CandidatesRepository {
     return new Set(rows.map((r) => r.id))
   }
 
+  /** undefined: no such record; null: nobody claimed it. */
+  async claimantOf(researcherId: number): Promise<number | null | undefined> {
+    const rows = await this.database.rows<{ accountId: number | null }>(sql`
+      select claimed_by_account_id as "accountId" from ${researchers} where id = ${researcherId}`)
+    return rows.length === 0 ? undefined : rows[0]!.accountId
+  }
+
   async idsByExternalId(externalIds: readonly string[]): Promise<Map<string, number>> {
     const out = new Map<string, number>()
     for (let i = 0; i < externalIds.length; i += 5_000) {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { requireRole } from '../infra/auth/plugin.js'
+import { requirePrincipal, requireRole } from '../infra/auth/plugin.js'
 import { commonErrors, IdParams } from '../shared/schemas.js'
 import type { ExpertsService } from './experts.js'
 import {
@@ -24,10 +24,15 @@ export const matchingRoutes: FastifyPluginAsyncTypebox<{
     {
       schema: {
         tags: ['matching'],
-        summary: 'Who this researcher should work with, and why',
+        summary: 'Who this researcher should work with, and why (for the record’s claimant)',
         params: IdParams,
         querystring: SuggestionsQuery,
-        response: { 200: SuggestionListResponse, 404: Type.Ref('ErrorResponse'), ...commonErrors },
+        response: {
+          200: SuggestionListResponse,
+          ...authErrors,
+          404: Type.Ref('ErrorResponse'),
+          ...commonErrors,
+        },
       },
     },
     async (request) => {
@@ -42,7 +47,7 @@ export const matchingRoutes: FastifyPluginAsyncTypebox<{
           adamicAdar: wAdamicAdar,
         }).filter(([, v]) => v !== undefined),
       )
-      return suggestions.suggest(request.params.id, {
+      return suggestions.suggestForClaimant(requirePrincipal(request), request.params.id, {
         limit,
         includeCoauthors,
         ...filters,

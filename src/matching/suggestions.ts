@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
+import type { Principal } from '../infra/auth/tokens.js'
 import type { Clock } from '../infra/clock.js'
 import type { DomainEvents } from '../infra/events.js'
-import { NotFoundError } from '../infra/http/errors.js'
+import { ForbiddenError, NotFoundError } from '../infra/http/errors.js'
 import type { SuggestionCacheRepository } from './cache-repository.js'
 import type { CandidatesRepository, ResearcherMeta } from './candidates-repository.js'
 import { type MetaFilters, passesFilters } from './filters.js'
@@ -123,6 +124,19 @@ export class SuggestionsService {
     if (cached && !cached.stale && now.getTime() - cached.computedAt.getTime() < this.settings.maxAgeMs)
       return { ...cached.payload, cached: true }
     return this.recompute(researcherId, options, key, cached?.payload ?? null)
+  }
+
+  /**
+   * What the API serves: a researcher's suggestions are theirs. They reflect the record's private
+   * settings (excluded works, emphasised topics) and cost real work to compute, so only the
+   * account that claimed the record may ask.
+   */
+  async suggestForClaimant(principal: Principal, researcherId: number, options: SuggestionOptions) {
+    const claimant = await this.candidates.claimantOf(researcherId)
+    if (claimant === undefined) throw new NotFoundError('Researcher', researcherId)
+    if (claimant !== principal.accountId)
+      throw new ForbiddenError('Only the account that claimed this record sees its suggestions')
+    return this.suggest(researcherId, options)
   }
 
   /** The ranking alone, for evaluation: the same candidate generation and scoring as `suggest`. */

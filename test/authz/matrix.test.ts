@@ -151,9 +151,9 @@ const ROWS: Row[] = [
   },
   { route: 'GET /v1/works/{id}', expect: everyone(200), prepare: (c) => ({ url: `/v1/works/${c.workId}` }) },
   {
-    // Suggestions are computed from public records (co-authorship and topics), like the profile itself.
+    // Personal: they follow the record's private settings, and only its claimant is told about them.
     route: 'GET /v1/researchers/{id}/suggestions',
-    expect: everyone(200),
+    expect: ownerOnly,
     prepare: (c) => ({ url: `/v1/researchers/${c.cat.ann}/suggestions` }),
   },
   {

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { signUp } from '../helpers/identity.js'
 
 export const clock = { now: () => new Date('2024-06-01T00:00:00Z') }
 
@@ -109,4 +110,22 @@ export async function institutionOf(app: FastifyInstance, name: string): Promise
   const institution = res.json().institution
   if (institution.name !== name) throw new Error(`fixture: A2 is not at ${name}`)
   return institution.id
+}
+
+/** An account that claimed the record through the admin-reviewed path, as suggestions are the claimant's. */
+export async function claimant(app: FastifyInstance, researcherId: number) {
+  const user = await signUp(app, 'researcher', 'Claimant')
+  const admin = await signUp(app, 'admin')
+  const claim = await app.services.claims.create(
+    { accountId: user.accountId, role: 'researcher' },
+    researcherId,
+    { text: 'this is me' },
+  )
+  await app.services.claims.decide(
+    { accountId: admin.accountId, role: 'admin' },
+    claim.id,
+    'approve',
+    undefined,
+  )
+  return user.headers
 }

@@ -1,12 +1,18 @@
 import t from 'tap'
 import { build } from '../helpers/build.js'
+import { signUp } from '../helpers/identity.js'
 import { testEmbedderOption } from '../helpers/model.js'
-import { clock, institutionOf, NEW_LINK_WORKS, seed } from './fixtures.js'
+import { claimant, clock, institutionOf, NEW_LINK_WORKS, seed } from './fixtures.js'
 
 t.test('suggestions: hop-2 topical neighbour first, co-authors left out, real explanations', async (t) => {
   const app = await build(t, { clock })
   const ids = await seed(app)
-  const res = await app.inject({ method: 'GET', url: `/v1/researchers/${ids.get('A1')}/suggestions` })
+  const owner = await claimant(app, ids.get('A1')!)
+  const res = await app.inject({
+    method: 'GET',
+    url: `/v1/researchers/${ids.get('A1')}/suggestions`,
+    headers: owner,
+  })
   t.equal(res.statusCode, 200)
   const body = res.json()
   const ranked = body.items.map((s: { researcher: { id: number } }) => s.researcher.id)
@@ -39,7 +45,11 @@ t.test('suggestions: hop-2 topical neighbour first, co-authors left out, real ex
   ])
   t.notOk(JSON.stringify(body).includes('sparsevec'), 'no vectors in responses')
 
-  const again = await app.inject({ method: 'GET', url: `/v1/researchers/${ids.get('A1')}/suggestions` })
+  const again = await app.inject({
+    method: 'GET',
+    url: `/v1/researchers/${ids.get('A1')}/suggestions`,
+    headers: owner,
+  })
   t.equal(again.json().cached, true, 'a repeat call is served from the cache')
   t.same(again.json().items, body.items)
 })
@@ -47,10 +57,12 @@ t.test('suggestions: hop-2 topical neighbour first, co-authors left out, real ex
 t.test('suggestions: filters and options exclude exactly what they should', async (t) => {
   const app = await build(t, { clock })
   const ids = await seed(app)
+  const owner = await claimant(app, ids.get('A1')!)
   const get = async (query: string) => {
     const res = await app.inject({
       method: 'GET',
       url: `/v1/researchers/${ids.get('A1')}/suggestions?${query}`,
+      headers: owner,
     })
     t.equal(res.statusCode, 200)
     return res.json().items.map((s: { researcher: { id: number } }) => s.researcher.id) as number[]
@@ -75,6 +87,7 @@ t.test('suggestions: filters and options exclude exactly what they should', asyn
   const withCoauthors = await app.inject({
     method: 'GET',
     url: `/v1/researchers/${ids.get('A1')}/suggestions?includeCoauthors=true`,
+    headers: owner,
   })
   const b = withCoauthors
     .json()
@@ -83,6 +96,7 @@ t.test('suggestions: filters and options exclude exactly what they should', asyn
   const weighted = await app.inject({
     method: 'GET',
     url: `/v1/researchers/${ids.get('A1')}/suggestions?wGraph=0&wWalk=0&wText=0&wAdamicAdar=1`,
+    headers: owner,
   })
   t.same(weighted.json().weights, { graph: 0, walk: 0, text: 0, dense: 0.7, adamicAdar: 1 })
   const items = weighted.json().items as { score: number; components: { adamicAdar: number } }[]
@@ -94,23 +108,44 @@ t.test('suggestions: filters and options exclude exactly what they should', asyn
 t.test('suggestions: bad input is a 400, unknown researcher a 404', async (t) => {
   const app = await build(t, { clock })
   const ids = await seed(app)
+  const owner = await claimant(app, ids.get('A1')!)
   for (const query of ['limit=0', 'limit=101', 'countries=germany', 'wGraph=-1']) {
     const res = await app.inject({
       method: 'GET',
       url: `/v1/researchers/${ids.get('A1')}/suggestions?${query}`,
+      headers: owner,
     })
     t.equal(res.statusCode, 400, query)
     t.ok(res.json().error.code)
   }
-  const missing = await app.inject({ method: 'GET', url: '/v1/researchers/999999/suggestions' })
+  const missing = await app.inject({
+    method: 'GET',
+    url: '/v1/researchers/999999/suggestions',
+    headers: owner,
+  })
   t.equal(missing.statusCode, 404)
   t.equal(missing.json().error.code, 'NOT_FOUND')
+  const url = `/v1/researchers/${ids.get('A1')}/suggestions`
+  t.equal((await app.inject({ url })).statusCode, 401, 'anonymous')
+  const stranger = await signUp(app, 'researcher', 'Stranger')
+  t.equal((await app.inject({ url, headers: stranger.headers })).statusCode, 403, "someone else's list")
+  const unclaimed = `/v1/researchers/${ids.get('A2')}/suggestions`
+  t.equal(
+    (await app.inject({ url: unclaimed, headers: owner })).statusCode,
+    403,
+    'an unclaimed record has no audience',
+  )
 })
 
 t.test('a new strong suggestion after new works raises suggestion:created', async (t) => {
   const app = await build(t, { clock })
   const ids = await seed(app)
-  const first = await app.inject({ method: 'GET', url: `/v1/researchers/${ids.get('A1')}/suggestions` })
+  const owner = await claimant(app, ids.get('A1')!)
+  const first = await app.inject({
+    method: 'GET',
+    url: `/v1/researchers/${ids.get('A1')}/suggestions`,
+    headers: owner,
+  })
   t.equal(first.statusCode, 200)
   const events: { researcherId: number; suggestedResearcherId: number; score: number }[] = []
   app.services.events.on('suggestion:created', (e) => events.push(e))
@@ -121,7 +156,11 @@ t.test('a new strong suggestion after new works raises suggestion:created', asyn
     [after.get('A7')],
     'the newcomer linked through a co-author is announced',
   )
-  const list = await app.inject({ method: 'GET', url: `/v1/researchers/${ids.get('A1')}/suggestions` })
+  const list = await app.inject({
+    method: 'GET',
+    url: `/v1/researchers/${ids.get('A1')}/suggestions`,
+    headers: owner,
+  })
   t.equal(list.json().items[0].researcher.id, after.get('A7'))
   t.equal(list.json().cached, true, 'the recomputed list was stored')
 })
@@ -129,7 +168,12 @@ t.test('a new strong suggestion after new works raises suggestion:created', asyn
 t.test('with a dense model the dense signal is used and reported', async (t) => {
   const app = await build(t, { clock, embedder: await testEmbedderOption() })
   const ids = await seed(app)
-  const res = await app.inject({ method: 'GET', url: `/v1/researchers/${ids.get('A1')}/suggestions` })
+  const owner = await claimant(app, ids.get('A1')!)
+  const res = await app.inject({
+    method: 'GET',
+    url: `/v1/researchers/${ids.get('A1')}/suggestions`,
+    headers: owner,
+  })
   t.equal(res.statusCode, 200)
   const first = res.json().items[0]
   t.type(first.components.dense, 'number')
