@@ -17,7 +17,7 @@ import { createServices } from '../app.js'
 import { generateWorks } from '../generate/generator.js'
 import { type Database, openDatabase } from '../infra/db/database.js'
 import type { Embedder } from '../infra/embedder/embedder.js'
-import { loadPipelineEmbedder } from '../infra/embedder/pipeline-embedder.js'
+import { inferenceThreads, loadPipelineEmbedder } from '../infra/embedder/pipeline-embedder.js'
 import { loadTransformersEmbedder, withStatus } from '../infra/embedder/transformers-embedder.js'
 import { abstractFromInvertedIndex } from '../ingest/openalex.js'
 import { BENCH_MODEL_ID } from '../models/cli.js'
@@ -132,7 +132,7 @@ async function main() {
     const raw = count / rawSeconds
     const serviceRate = count / serviceSeconds
     console.log(
-      `model ${BENCH_MODEL_ID} (MiniLM-L6 shape, 384 dims, random weights, ${dtype}, threads ${threads}), ${database.kind}`,
+      `model ${BENCH_MODEL_ID} (MiniLM-L6 shape, 384 dims, random weights, ${dtype}, threads ${threads === 0 ? `0 = auto ${inferenceThreads(0)}` : threads}), ${database.kind}`,
     )
     console.log(
       `works ${count}, mean ${meanTokens.toFixed(0)} tokens (model truncates at 512), batch ${batch}`,

@@ -30,7 +30,7 @@ export const ConfigSchema = Type.Object({
     pattern: '^[A-Za-z0-9][\\w.-]*(/[A-Za-z0-9][\\w.-]*)?$',
   }),
   EMBEDDING_DTYPE: Type.Union([Type.Literal('fp32'), Type.Literal('q8')], { default: 'q8' }),
-  /** onnxruntime threads per process; 0 lets onnxruntime choose. */
+  /** onnxruntime intra-op threads of the embedding process; 0 = one fewer than the CPUs, at least 1. */
   EMBEDDING_THREADS: Type.Integer({ default: 0, minimum: 0, maximum: 64 }),
   EMBEDDING_BATCH_SIZE: Type.Integer({ default: 32, minimum: 1, maximum: 512 }),
   /** How long a worker may hold a batch before another process may take it over (a crash frees it then). */
