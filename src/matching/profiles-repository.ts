@@ -44,30 +44,24 @@ export class ProfilesRepository {
     return out
   }
 
-  async storeCentroids(rows: { researcherId: number; centroid: string; worksCount: number }[]) {
-    if (rows.length === 0) return
-    await this.database.db
-      .insert(researcherLexical)
-      .values(
-        rows.map((r) => ({
-          researcherId: r.researcherId,
-          centroid: sql`${r.centroid}::sparsevec` as unknown as string,
-          groupCentroid: sql`${r.centroid}::sparsevec` as unknown as string,
-          worksCount: r.worksCount,
-        })),
-      )
-      .onConflictDoUpdate({
-        target: researcherLexical.researcherId,
-        set: {
-          centroid: sql`excluded.centroid`,
-          worksCount: sql`excluded.works_count`,
-          computedAt: sql`now()`,
-        },
-      })
+  /** Own centroids only; a new row starts with its own centroid as the group one until that is computed. */
+  storeCentroids(rows: { researcherId: number; centroid: string; worksCount: number }[]) {
+    return this.upsert(
+      rows.map((r) => ({ ...r, groupCentroid: r.centroid })),
+      false,
+    )
   }
 
-  async storeProfiles(
+  storeProfiles(
     rows: { researcherId: number; centroid: string; groupCentroid: string; worksCount: number }[],
+  ) {
+    return this.upsert(rows, true)
+  }
+
+  /** Without `updateGroup`, an existing row keeps its group centroid. */
+  private async upsert(
+    rows: { researcherId: number; centroid: string; groupCentroid: string; worksCount: number }[],
+    updateGroup: boolean,
   ) {
     if (rows.length === 0) return
     await this.database.db
@@ -84,7 +78,7 @@ export class ProfilesRepository {
         target: researcherLexical.researcherId,
         set: {
           centroid: sql`excluded.centroid`,
-          groupCentroid: sql`excluded.group_centroid`,
+          ...(updateGroup ? { groupCentroid: sql`excluded.group_centroid` } : {}),
           worksCount: sql`excluded.works_count`,
           computedAt: sql`now()`,
         },
