@@ -134,7 +134,7 @@ async function main() {
     modelsDir,
     modelId: BENCH_MODEL_ID,
     dtype: 'fp32',
-    threads: 2,
+    threads: 0, // the service default: one thread fewer than the CPUs
   })
   const status = {
     available: true as const,
