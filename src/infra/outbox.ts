@@ -6,7 +6,6 @@ type Runner = Db | Parameters<Parameters<Db['transaction']>[0]>[0]
 
 /** Events whose notifications must survive a crash between the writer's commit and the fan-out. */
 export type DurableEvent = 'works:changed' | 'follow:created' | 'claim:decided'
-export const DURABLE_EVENTS: readonly DurableEvent[] = ['works:changed', 'follow:created', 'claim:decided']
 
 type PayloadOf<E extends DurableEvent> = Omit<DomainEventMap[E][0], 'outboxId'>
 
@@ -26,6 +25,3 @@ export async function appendOutbox<E extends DurableEvent>(
   if (!row) throw new Error('outbox insert returned nothing')
   return row.id
 }
-
-export const isDurableEvent = (event: string): event is DurableEvent =>
-  (DURABLE_EVENTS as readonly string[]).includes(event)

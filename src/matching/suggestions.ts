@@ -115,9 +115,13 @@ export class SuggestionsService {
   }
 
   async suggest(researcherId: number, options: SuggestionOptions): Promise<SuggestionList> {
-    await this.profiles.settled()
     if ((await this.candidates.exists([researcherId])).size === 0)
       throw new NotFoundError('Researcher', researcherId)
+    return this.cachedOrComputed(researcherId, options)
+  }
+
+  private async cachedOrComputed(researcherId: number, options: SuggestionOptions): Promise<SuggestionList> {
+    await this.profiles.settled()
     const key = paramsHash(options)
     const cached = await this.cache.get<SuggestionList>(researcherId, key)
     const now = this.clock.now()
@@ -136,7 +140,7 @@ export class SuggestionsService {
     if (claimant === undefined) throw new NotFoundError('Researcher', researcherId)
     if (claimant !== principal.accountId)
       throw new ForbiddenError('Only the account that claimed this record sees its suggestions')
-    return this.suggest(researcherId, options)
+    return this.cachedOrComputed(researcherId, options)
   }
 
   /** The ranking alone, for evaluation: the same candidate generation and scoring as `suggest`. */

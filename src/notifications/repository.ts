@@ -107,14 +107,6 @@ export class NotificationsRepository {
     )
   }
 
-  async publish<K extends NotificationType>(
-    type: K,
-    data: NotificationData<K>,
-    accountIds: readonly number[],
-  ): Promise<NotificationView> {
-    return this.database.db.transaction((tx) => insertNotification(tx, type, data, accountIds))
-  }
-
   /** Oldest first, one more than asked so the caller can tell whether more remain. */
   async after(accountId: number, after: number, limit: number, db: Executor = this.database.db) {
     const rows = await db

@@ -26,17 +26,6 @@ export class NotificationsService {
     return this.repository.after(accountId, after, limit)
   }
 
-  async publish<K extends NotificationType>(
-    type: K,
-    data: NotificationData<K>,
-    accountIds: readonly number[],
-  ): Promise<NotificationView | null> {
-    if (accountIds.length === 0) return null
-    const notification = await this.repository.publish(type, data, accountIds)
-    this.push.notify(accountIds, notification)
-    return notification
-  }
-
   /** Pushes what another capability stored inside its own transaction, once that has committed. */
   deliver(stored: readonly { notification: NotificationView; accountIds: readonly number[] }[]): void {
     for (const { notification, accountIds } of stored) this.push.notify(accountIds, notification)
@@ -81,7 +70,10 @@ export class NotificationsService {
     if (score < this.strongSuggestionScore) return null
     const owner = await this.repository.claimantOf(researcherId)
     if (owner === null) return null
-    return this.publish('suggestion:new', { researcherId, suggestedResearcherId, score }, [owner])
+    return this.publishPlanned(
+      [{ type: 'suggestion:new', data: { researcherId, suggestedResearcherId, score }, accountIds: [owner] }],
+      undefined,
+    )
   }
 
   strandedEvents(graceSeconds: number, limit: number): Promise<OutboxRow[]> {
