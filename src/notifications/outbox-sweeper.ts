@@ -12,12 +12,24 @@ const BATCH = 100
 export const outboxSweeper = fp<{ notifications: NotificationsService; everySeconds: number }>(
   async (app: FastifyInstance, { notifications, everySeconds }) => {
     let running: Promise<void> | null = null
+    // One pass over every stranded row: a row that keeps failing is retried next time and never
+    // holds back the rows behind it.
     const sweep = async () => {
+      let afterId = 0
       for (;;) {
-        const rows = await notifications.strandedEvents(everySeconds, BATCH)
-        for (const row of rows) await notifications.handleStranded(row)
-        if (rows.length > 0) app.log.info({ events: rows.length }, 'stranded outbox events handled')
+        const rows = await notifications.strandedEvents(everySeconds, afterId, BATCH)
+        let handled = 0
+        for (const row of rows) {
+          try {
+            await notifications.handleStranded(row)
+            handled++
+          } catch (error) {
+            app.log.error({ err: error, outboxId: row.id, event: row.event }, 'stranded outbox event failed')
+          }
+        }
+        if (handled > 0) app.log.info({ events: handled }, 'stranded outbox events handled')
         if (rows.length < BATCH) return
+        afterId = rows.at(-1)!.id
       }
     }
     const tick = () => {

@@ -95,13 +95,18 @@ export class NotificationsRepository {
   }
 
   /** Events older than the grace period that nobody handled: their process died between commit and fan-out. */
-  async strandedEvents(graceSeconds: number, limit: number): Promise<OutboxRow[]> {
+  async strandedEvents(graceSeconds: number, afterId: number, limit: number): Promise<OutboxRow[]> {
     return (
       this.database.db
         .select({ id: domainOutbox.id, event: domainOutbox.event, payload: domainOutbox.payload })
         .from(domainOutbox)
         // The database's clock, the one that stamped created_at.
-        .where(sql`${domainOutbox.createdAt} < now() - make_interval(secs => ${graceSeconds})`)
+        .where(
+          and(
+            gt(domainOutbox.id, afterId),
+            sql`${domainOutbox.createdAt} < now() - make_interval(secs => ${graceSeconds})`,
+          ),
+        )
         .orderBy(asc(domainOutbox.id))
         .limit(limit)
     )

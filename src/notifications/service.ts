@@ -76,8 +76,8 @@ export class NotificationsService {
     )
   }
 
-  strandedEvents(graceSeconds: number, limit: number): Promise<OutboxRow[]> {
-    return this.repository.strandedEvents(graceSeconds, limit)
+  strandedEvents(graceSeconds: number, afterId: number, limit: number): Promise<OutboxRow[]> {
+    return this.repository.strandedEvents(graceSeconds, afterId, limit)
   }
 
   /** Replays an event its writer stored but whose process never fanned it out. */

@@ -118,3 +118,22 @@ t.test('a fan-out that failed is retried by the sweeper', async (t) => {
   await waitFor(() => pushed.length === 1, 10_000, 'the retried follow:work')
   t.equal((await app.inject({ url: '/health' })).statusCode, 200)
 })
+
+t.test('an event that keeps failing does not hold back the ones behind it', async (t) => {
+  const { app, database, url } = await buildListening(t, { config: { REALTIME_OUTBOX_SWEEP_SECONDS: 1 } })
+  const author = await createMember(database, app.services.tokens)
+  const fan = await createMember(database, app.services.tokens)
+  await app.inject({
+    method: 'PUT',
+    url: `/v1/researchers/${author.researcherId}/follow`,
+    headers: { authorization: `Bearer ${fan.token}` },
+  })
+  const tab = await connect(t, url, { token: fan.token })
+  const pushed = collect<NotificationView>(tab, 'follow:work')
+  // Written by a newer version of the service, say: this one cannot handle it.
+  await database.rows(sql`insert into domain_outbox (event, payload) values ('works:renamed', '{}')`)
+  const importer = createServices(database, { AUTH_SECRET: TEST_AUTH_SECRET })
+  await importer.ingest.storeWorks([work('W-behind', author)])
+  await waitFor(() => pushed.length === 1, 10_000, 'the follow:work behind the failing event')
+  t.equal(await outboxRows(database), 1, 'only the unhandled event is left')
+})
