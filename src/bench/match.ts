@@ -17,6 +17,7 @@ import { createServices } from '../app.js'
 import { toVectorLiteral } from '../embeddings/sparse.js'
 import { generateWorks } from '../generate/generator.js'
 import { type Database, openDatabase } from '../infra/db/database.js'
+import { PROFILE_INDEXES, restoreDeferredIndexes, withoutIndexes } from '../infra/db/deferred-indexes.js'
 import { loadTransformersEmbedder } from '../infra/embedder/transformers-embedder.js'
 import { importFile } from '../ingest/file-import.js'
 import { BENCH_MODEL_ID } from '../models/cli.js'
@@ -75,46 +76,6 @@ async function withIndexRebuilt(database: Database, index: string, insert: SQL) 
     log(`  rebuilding ${index}`)
     await tx.execute(sql.raw(def))
   })
-}
-
-const PROFILE_INDEXES = ['researcher_lexical_centroid_hnsw', 'researcher_lexical_group_centroid_hnsw']
-
-/**
- * Drops HNSW indexes for a bulk load that spans many transactions and builds them again after it.
- * The definitions wait in a table, so a run interrupted in between restores them when it starts.
- * Each researcher profile write re-inserts into both sparse HNSW indexes at about 40 ms a row on
- * two busy cores: hours for 100k researchers written twice, against minutes for one build.
- */
-async function withoutIndexes(database: Database, indexes: string[], load: () => Promise<void>) {
-  await database.rows(
-    sql`create table if not exists bench_dropped_indexes (name text primary key, def text not null)`,
-  )
-  await database.db.transaction(async (tx) => {
-    for (const index of indexes) {
-      await tx.execute(sql`insert into bench_dropped_indexes
-        select ${index}, pg_get_indexdef(${index}::regclass) where to_regclass(${index}) is not null
-        on conflict (name) do nothing`)
-      await tx.execute(sql.raw(`drop index if exists ${index}`))
-    }
-  })
-  await load()
-  await restoreIndexes(database)
-}
-
-async function restoreIndexes(database: Database) {
-  await database.rows(
-    sql`create table if not exists bench_dropped_indexes (name text primary key, def text not null)`,
-  )
-  for (const { name, def } of await database.rows<{ name: string; def: string }>(
-    sql`select name, def from bench_dropped_indexes order by name`,
-  )) {
-    log(`  building ${name}`)
-    await database.db.transaction(async (tx) => {
-      await tx.execute(sql.raw(`set local maintenance_work_mem = '1GB'`))
-      await tx.execute(sql.raw(def))
-      await tx.execute(sql`delete from bench_dropped_indexes where name = ${name}`)
-    })
-  }
 }
 
 async function count(database: Database, table: string): Promise<number> {
@@ -194,7 +155,7 @@ async function main() {
     )
     await database.rows(sql`truncate researcher_refresh_queue`)
   }
-  await restoreIndexes(database)
+  await restoreDeferredIndexes(database, (m) => log(`  ${m}`))
   const [{ missing }] = (await database.rows<{ missing: boolean }>(sql`
     select (select count(*) from work_lexical) < ${worksWanted}
         or exists (select 1 from authorships a where not exists (
@@ -202,32 +163,37 @@ async function main() {
     { missing: boolean },
   ]
   if (missing)
-    await withoutIndexes(database, PROFILE_INDEXES, async () => {
-      if ((await count(database, 'work_lexical')) < worksWanted) {
-        log(
-          'lexical vectors through the embedding worker (dense ones are reused by text hash only, so skip them)',
-        )
-        await database.rows(
-          sql`delete from embedding_queue where work_id in (select work_id from work_lexical)`,
-        )
-        // The worker would embed every work with the model; give it lexical-only services instead.
-        const lexicalOnly = createServices(database, {
-          AUTH_SECRET: 'benchmark-only-secret-benchmark-only',
-          EMBEDDING_BATCH_SIZE: 5_000,
-        })
-        let done = 0
-        for (;;) {
-          const n = await lexicalOnly.embeddingWorker.runOnce()
-          if (n === 0) break
-          done += n
-          if (done % 50_000 < 5_000) log(`  lexical ${done}`)
+    await withoutIndexes(
+      database,
+      PROFILE_INDEXES,
+      async () => {
+        if ((await count(database, 'work_lexical')) < worksWanted) {
+          log(
+            'lexical vectors through the embedding worker (dense ones are reused by text hash only, so skip them)',
+          )
+          await database.rows(
+            sql`delete from embedding_queue where work_id in (select work_id from work_lexical)`,
+          )
+          // The worker would embed every work with the model; give it lexical-only services instead.
+          const lexicalOnly = createServices(database, {
+            AUTH_SECRET: 'benchmark-only-secret-benchmark-only',
+            EMBEDDING_BATCH_SIZE: 5_000,
+          })
+          let done = 0
+          for (;;) {
+            const n = await lexicalOnly.embeddingWorker.runOnce()
+            if (n === 0) break
+            done += n
+            if (done % 50_000 < 5_000) log(`  lexical ${done}`)
+          }
+          log('  waiting for the profile refreshes the stored batches started')
+          await lexicalOnly.matchingProfiles.settled()
         }
-        log('  waiting for the profile refreshes the stored batches started')
-        await lexicalOnly.matchingProfiles.settled()
-      }
-      log('researcher lexical profiles')
-      await services.matchingProfiles.rebuildAll()
-    })
+        log('researcher lexical profiles')
+        await services.matchingProfiles.rebuildAll()
+      },
+      (m) => log(`  ${m}`),
+    )
   // A bulk load leaves the visibility map empty until autovacuum gets there: index-only scans would read the heap.
   await database.rows(sql`vacuum analyze`)
 

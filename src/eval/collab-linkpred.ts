@@ -27,7 +27,7 @@ const METHODS: Record<string, Partial<SuggestionWeights> | undefined> = {
 async function main() {
   const args = parseArgs(
     process.argv.slice(2),
-    'usage: eval:collab --data FILE --split-year T [--model ID] [--models-dir DIR] [--limit N]',
+    'usage: eval:collab --data FILE --split-year T [--model ID] [--models-dir DIR] [--limit N] [--database-url URL]',
   )
   const split = Number(args.rest.get('split-year'))
   if (!Number.isInteger(split)) {
@@ -70,9 +70,10 @@ async function main() {
 
   // Nothing after the split reaches the service; its clock stands at the end of the split year.
   const clock = { now: () => new Date(Date.UTC(split, 11, 31, 12)) }
-  const { database, services } = await freshServices(embedder, clock)
+  const { database, services } = await freshServices(embedder, clock, args.databaseUrl)
   const started = Date.now()
   await load(
+    database,
     services,
     history.map((w) => ({
       id: `work:${w.id}`,

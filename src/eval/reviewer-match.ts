@@ -98,7 +98,7 @@ function openAlexWorks(profiles: Profile[]): unknown[] {
 async function main() {
   const args = parseArgs(
     process.argv.slice(2),
-    'usage: eval:reviewer-match --data DIR [--model ID] [--models-dir DIR]',
+    'usage: eval:reviewer-match --data DIR [--model ID] [--models-dir DIR] [--database-url URL]',
   )
   const embedder = await loadEmbedder(args)
   const papers = new Map(readJsonl<Paper>(dataPath(args.data, 'papers.jsonl')).map((p) => [p.id, p]))
@@ -117,8 +117,8 @@ async function main() {
   const started = Date.now()
   for (const sample of samples) {
     const profiles = readJsonl<Profile>(dataPath(args.data, 'profiles', sample))
-    const { database, services } = await freshServices(embedder)
-    await load(services, openAlexWorks(profiles))
+    const { database, services } = await freshServices(embedder, undefined, args.databaseUrl)
+    await load(database, services, openAlexWorks(profiles))
     const ids = await services.experts.researcherIdsByExternalId(profiles.map((p) => `rm:${p.researcher_id}`))
     const scores = new Map<string, Map<string, number>>()
     for (const p of profiles) {
