@@ -146,7 +146,7 @@ async function main() {
   }
   const n = samples.length
   process.stdout.write(
-    `reviewer-match (${n} samples, ${embedder ? `dense ${embedder.modelId} + lexical` : 'lexical only'}, ${((Date.now() - started) / 1000).toFixed(0)} s): ` +
+    `reviewer-match (${n} sample${n === 1 ? '' : 's'}, ${embedder ? `dense ${embedder.modelId} + lexical` : 'lexical only'}, ${((Date.now() - started) / 1000).toFixed(0)} s): ` +
       `loss=${fmt(totals.loss / n)} easy=${fmt(totals.easy / n)} hard=${fmt(totals.hard / n)}\n`,
   )
 }

@@ -10,7 +10,7 @@ const ensureTable = (database: Database) =>
 /**
  * Drops HNSW indexes for a bulk load that spans many transactions and builds them again after it,
  * as pg_restore does. The definitions wait in a table, so a run interrupted in between restores
- * them the next time (`restoreDeferredIndexes`). Each researcher profile write re-inserts into both
+ * them the next time (`restoreDeferredIndexes`); a load that throws gets them back at once. Each researcher profile write re-inserts into both
  * sparse HNSW indexes at about 40 ms a row on two busy cores: hours for 100k researchers written
  * twice, against minutes for one build. For tools (evaluation, benchmarks, first imports), never
  * for a serving database: kNN queries fall back to exact scans meanwhile.
@@ -30,9 +30,11 @@ export async function withoutIndexes<T>(
       await tx.execute(sql.raw(`drop index if exists ${index}`))
     }
   })
-  const result = await load()
-  await restoreDeferredIndexes(database, log)
-  return result
+  try {
+    return await load()
+  } finally {
+    await restoreDeferredIndexes(database, log)
+  }
 }
 
 /** Builds every index a bulk load dropped and did not restore. */
