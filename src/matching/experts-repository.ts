@@ -63,19 +63,23 @@ export class ExpertsRepository {
   }
 
   /**
-   * `lexicalIds` (see lexicalNeighbours) and the neighbours from the dense work and
-   * researcher-centroid kNN indexes, less `excluded`, each with the query's similarity to their
-   * lexical and dense centroids: cheap to get for hundreds of researchers, unlike a similarity to
-   * every one of their works.
+   * Candidates from the researcher-centroid and work kNN indexes, less `excluded`, each with the
+   * query's similarity to their lexical and dense centroids: cheap to get for hundreds of
+   * researchers, unlike a similarity to every one of their works. `lexicalIds`: the lexical
+   * neighbours when the caller has them already (see lexicalNeighbours), else they are found here.
    */
   async candidates(
     query: QueryVectors,
-    limits: Omit<CandidateLimits, 'lexicalResearchers'>,
-    lexicalIds: readonly number[],
+    limits: CandidateLimits,
     excluded: readonly number[],
+    lexicalIds?: readonly number[],
   ) {
     const sources: SQL[] = []
-    if (lexicalIds.length > 0) sources.push(sql`(select unnest(${`{${lexicalIds.join(',')}}`}::int[]))`)
+    if (lexicalIds) {
+      if (lexicalIds.length > 0) sources.push(sql`(select unnest(${`{${lexicalIds.join(',')}}`}::int[]))`)
+    } else if (query.lexical)
+      sources.push(sql`(select researcher_id from ${researcherLexical}
+        order by centroid <#> ${query.lexical}::sparsevec limit ${limits.lexicalResearchers})`)
     if (query.dense) {
       const { vector, modelId } = query.dense
       sources.push(sql`(select a.researcher_id from (
@@ -90,7 +94,7 @@ export class ExpertsRepository {
     const dense = query.dense
       ? sql`(1 - (re.embedding <=> ${query.dense.vector}::vector))::float8`
       : sql`null::float8`
-    const efSearch = Math.max(limits.denseWorks, limits.denseResearchers)
+    const efSearch = Math.max(limits.lexicalResearchers, limits.denseWorks, limits.denseResearchers)
     return this.withKnnSettings(efSearch, (tx) =>
       tx.execute(sql`
         with pool as materialized (

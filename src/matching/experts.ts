@@ -82,14 +82,16 @@ export class ExpertsService {
   async search(text: string, k: number, filters: MetaFilters = {}, conflicts: Conflicts = {}) {
     await this.profiles.settled()
     // The model takes longest and only the dense candidates need its vector: weighting the terms,
-    // the lexical neighbours and the conflicts are read from the database meanwhile.
+    // the lexical neighbours and the conflicts are read from the database meanwhile. Without a
+    // model there is nothing to wait for, and one statement finds all candidates.
     const pendingDense = this.denseQuery(text)
     const pendingExcluded = this.conflicted(conflicts)
     pendingExcluded.catch(() => {})
     const lexical = await lexicalQuery(this.candidates, text)
-    const lexicalIds = lexical
-      ? await this.experts.lexicalNeighbours(lexical, this.settings.candidates.lexicalResearchers)
-      : []
+    const lexicalIds =
+      lexical && this.embedder
+        ? await this.experts.lexicalNeighbours(lexical, this.settings.candidates.lexicalResearchers)
+        : undefined
     const query = { lexical, dense: await pendingDense }
     if (!query.lexical && !query.dense) throw new BadRequestError('The text has no searchable words')
     const excluded = await pendingExcluded
@@ -98,7 +100,7 @@ export class ExpertsService {
     // last active year costs a read of every work, so that filter waits for the shortlist.
     const { activeSince: _, ...centroidFilters } = filters
     const shortlist = (
-      await this.experts.candidates(query, this.settings.candidates, lexicalIds, [...excluded.researchers])
+      await this.experts.candidates(query, this.settings.candidates, [...excluded.researchers], lexicalIds)
     )
       .filter(
         (m) =>
