@@ -32,6 +32,12 @@ export const ConfigSchema = Type.Object({
   EMBEDDING_DTYPE: Type.Union([Type.Literal('fp32'), Type.Literal('q8')], { default: 'q8' }),
   /** onnxruntime intra-op threads of the embedding process; 0 = one fewer than the CPUs, at least 1. */
   EMBEDDING_THREADS: Type.Integer({ default: 0, minimum: 0, maximum: 64 }),
+  /**
+   * Longest text the model reads, in word pieces with [CLS] and [SEP]; the rest is cut off, for works
+   * and queries alike. all-MiniLM-L6-v2 was trained on 128 and is used at 256 (sentence-transformers'
+   * max_seq_length); a full title and abstract is ~416, and the cost grows faster than the length.
+   */
+  EMBEDDING_MAX_TOKENS: Type.Integer({ default: 256, minimum: 16, maximum: 8192 }),
   EMBEDDING_BATCH_SIZE: Type.Integer({ default: 32, minimum: 1, maximum: 512 }),
   /** How long a worker may hold a batch before another process may take it over (a crash frees it then). */
   EMBEDDING_LEASE_SECONDS: Type.Integer({ default: 300, minimum: 1, maximum: 86_400 }),

@@ -46,21 +46,38 @@ interface Row extends ResearcherMeta {
   denseSims: number[] | null
 }
 
-/**
- * Expert search in one statement: the candidates from the kNN indexes and every work of each
- * candidate scored against the query, so a search costs one round trip instead of one per step.
- */
+/** Expert search: candidates from the kNN indexes, then every work of a shortlist scored against the query. */
 export class ExpertsRepository {
   constructor(private readonly database: Database) {}
 
   /**
+   * The researchers whose lexical centroids are nearest the query: the one candidate source that
+   * needs no dense vector, so an expert search runs it while the query text is being embedded.
+   */
+  async lexicalNeighbours(lexical: string, limit: number): Promise<number[]> {
+    const rows = await this.withKnnSettings<{ id: number }>(limit, (tx) =>
+      tx.execute(sql`select researcher_id as id from ${researcherLexical}
+        order by centroid <#> ${lexical}::sparsevec limit ${limit}`),
+    )
+    return rows.map((r) => r.id)
+  }
+
+  /**
    * Candidates from the researcher-centroid and work kNN indexes, less `excluded`, each with the
    * query's similarity to their lexical and dense centroids: cheap to get for hundreds of
-   * researchers, unlike a similarity to every one of their works.
+   * researchers, unlike a similarity to every one of their works. `lexicalIds`: the lexical
+   * neighbours when the caller has them already (see lexicalNeighbours), else they are found here.
    */
-  async candidates(query: QueryVectors, limits: CandidateLimits, excluded: readonly number[]) {
+  async candidates(
+    query: QueryVectors,
+    limits: CandidateLimits,
+    excluded: readonly number[],
+    lexicalIds?: readonly number[],
+  ) {
     const sources: SQL[] = []
-    if (query.lexical)
+    if (lexicalIds) {
+      if (lexicalIds.length > 0) sources.push(sql`(select unnest(${`{${lexicalIds.join(',')}}`}::int[]))`)
+    } else if (query.lexical)
       sources.push(sql`(select researcher_id from ${researcherLexical}
         order by centroid <#> ${query.lexical}::sparsevec limit ${limits.lexicalResearchers})`)
     if (query.dense) {
@@ -72,6 +89,7 @@ export class ExpertsRepository {
       sources.push(sql`(select researcher_id from ${researcherEmbeddings} where model_id = ${modelId}
         order by embedding <=> ${vector}::vector limit ${limits.denseResearchers})`)
     }
+    if (sources.length === 0) return []
     const lexical = query.lexical ? sql`-(rl.centroid <#> ${query.lexical}::sparsevec)` : sql`null::float8`
     const dense = query.dense
       ? sql`(1 - (re.embedding <=> ${query.dense.vector}::vector))::float8`
@@ -80,7 +98,7 @@ export class ExpertsRepository {
     return this.withKnnSettings(efSearch, (tx) =>
       tx.execute(sql`
         with pool as materialized (
-          select researcher_id as id from (${sql.join(sources, sql` union `)}) c
+          select researcher_id as id from (${sql.join(sources, sql` union `)}) c (researcher_id)
           ${excluded.length > 0 ? sql`where researcher_id not in (${idList(excluded)})` : sql``})
         select r.id, r.name, r.institution_id as "institutionId", i.name as "institutionName",
                i.country_code as "countryCode", r.open_to_collaborate as "openToCollaborate",

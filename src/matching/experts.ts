@@ -81,18 +81,26 @@ export class ExpertsService {
 
   async search(text: string, k: number, filters: MetaFilters = {}, conflicts: Conflicts = {}) {
     await this.profiles.settled()
-    // Embedding the text, weighting its terms and resolving conflicts do not depend on each other.
-    const pendingQuery = this.queries(text)
+    // The model takes longest and only the dense candidates need its vector: weighting the terms,
+    // the lexical neighbours and the conflicts are read from the database meanwhile. Without a
+    // model there is nothing to wait for, and one statement finds all candidates.
+    const pendingDense = this.denseQuery(text)
     const pendingExcluded = this.conflicted(conflicts)
     pendingExcluded.catch(() => {})
-    const query = await pendingQuery
+    const lexical = await lexicalQuery(this.candidates, text)
+    const lexicalIds =
+      lexical && this.embedder
+        ? await this.experts.lexicalNeighbours(lexical, this.settings.candidates.lexicalResearchers)
+        : undefined
+    const query = { lexical, dense: await pendingDense }
+    if (!query.lexical && !query.dense) throw new BadRequestError('The text has no searchable words')
     const excluded = await pendingExcluded
 
     // Centroid similarity only shortlists; the affinity over every work decides the order. The
     // last active year costs a read of every work, so that filter waits for the shortlist.
     const { activeSince: _, ...centroidFilters } = filters
     const shortlist = (
-      await this.experts.candidates(query, this.settings.candidates, [...excluded.researchers])
+      await this.experts.candidates(query, this.settings.candidates, [...excluded.researchers], lexicalIds)
     )
       .filter(
         (m) =>
@@ -162,15 +170,22 @@ export class ExpertsService {
   }
 
   private async queries(text: string): Promise<QueryVectors> {
-    const pendingDense = this.embedder?.embed([text])
-    pendingDense?.catch(() => {})
+    const pendingDense = this.denseQuery(text)
     const lexical = await lexicalQuery(this.candidates, text)
-    const dense =
-      this.embedder && pendingDense
-        ? { vector: toVectorLiteral((await pendingDense)[0]!), modelId: this.embedder.modelId }
-        : null
+    const dense = await pendingDense
     if (!lexical && !dense) throw new BadRequestError('The text has no searchable words')
     return { lexical, dense }
+  }
+
+  /** Starts embedding the text; a failure is reported to whoever awaits the result. */
+  private denseQuery(text: string): Promise<QueryVectors['dense']> {
+    const embedder = this.embedder
+    if (!embedder) return Promise.resolve(null)
+    const pending = embedder
+      .embed([text])
+      .then(([vector]) => ({ vector: toVectorLiteral(vector!), modelId: embedder.modelId }))
+    pending.catch(() => {})
+    return pending
   }
 
   /** The affinity of one researcher from the query's similarity to each of their works. */

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm'
 import t from 'tap'
 import { build } from '../helpers/build.js'
 import { freshDatabase } from '../helpers/database.js'
+import { testEmbedderOption } from '../helpers/model.js'
 import { clock, officerToken, seed } from './fixtures.js'
 
 const FOLDING_CALL =
@@ -27,6 +28,42 @@ t.test('expert search: topical experts first, with evidence works', async (t) =>
   t.ok(top.evidence.length > 0 && top.evidence[0].similarity > 0)
   t.match(top.evidence[0].title, /fold|chaperone/i, 'evidence names a real work')
   t.same(body.signals, { lexical: true, dense: false })
+})
+
+t.test('expert search with a model: lexical and dense candidates, both signals scored', async (t) => {
+  const app = await build(t, { clock, embedder: await testEmbedderOption() })
+  const ids = await seed(app)
+  const token = await officerToken(app)
+  const search = (text: string, conflicts: object = {}) =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/experts/search',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { text, k: 20, conflicts },
+    })
+  const res = await search(FOLDING_CALL)
+  t.equal(res.statusCode, 200)
+  const body = res.json()
+  t.same(body.signals, { lexical: true, dense: true })
+  t.ok(body.items.every((e: { components: { dense: unknown } }) => typeof e.components.dense === 'number'))
+  const ranked = body.items.map((e: { researcher: { id: number } }) => e.researcher.id)
+  // The test model's weights are random: only the lexical signal knows the topic, so it is enough
+  // that the folding researchers are all found and the best one is among them.
+  const folding = ['A1', 'A2', 'A3', 'A4', 'A8'].map((x) => ids.get(x))
+  t.ok(
+    folding.every((id) => ranked.includes(id)),
+    'every folding researcher is a candidate',
+  )
+  t.ok(folding.includes(ranked[0]), 'a folding researcher comes first')
+  const without = await search(FOLDING_CALL, { excludeResearcherIds: [ids.get('A1')] })
+  t.notOk(
+    without.json().items.some((e: { researcher: { id: number } }) => e.researcher.id === ids.get('A1')),
+    'exclusions apply to candidates from every source',
+  )
+  // No term survives the analyser, but the model still reads the text: dense candidates only.
+  const denseOnly = await search('!!! ??? ...')
+  t.equal(denseOnly.statusCode, 200)
+  t.ok(denseOnly.json().items.length > 0, 'dense candidates alone still give experts')
 })
 
 t.test('expert search: conflicts of interest are left out exactly', async (t) => {

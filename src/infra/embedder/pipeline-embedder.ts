@@ -1,8 +1,11 @@
 import { availableParallelism } from 'node:os'
 import { join, resolve } from 'node:path'
+import { settingDefault } from '../../config/config.js'
 import { type Embedder, type EmbeddingDtype, ModelUnavailableError, STORED_DIMENSIONS } from './embedder.js'
 import { missingModelFiles, requiredModelFiles } from './model-files.js'
 import { withSessionFromFile } from './onnx-session.js'
+
+type Tensor = import('@xenova/transformers').Tensor
 
 export interface TransformersEmbedderOptions {
   modelsDir: string
@@ -10,14 +13,26 @@ export interface TransformersEmbedderOptions {
   dtype: EmbeddingDtype
   /** onnxruntime intra-op threads; 0 = automatic (see inferenceThreads). */
   threads: number
-  /** Longest input in tokens; longer texts are truncated (the model's own maximum still applies). */
+  /**
+   * Longest input in tokens, [CLS] and [SEP] included; longer texts are truncated (the model's own
+   * maximum still applies). Default: EMBEDDING_MAX_TOKENS's default.
+   */
   maxTokens?: number
 }
 
-type Extractor = (
-  texts: string[],
-  options: { pooling: 'mean'; normalize: boolean },
-) => Promise<{ data: Float32Array; dims: number[] }>
+interface Encoded {
+  input_ids: Tensor
+  attention_mask: Tensor
+}
+interface Tokenizer {
+  (texts: string[], options: { padding: true; truncation: true; max_length: number }): Encoded
+  model_max_length: number
+  sep_token_id?: number
+}
+interface Extractor {
+  tokenizer: Tokenizer
+  model: (inputs: Encoded) => Promise<{ last_hidden_state: Tensor }>
+}
 
 /** Throws the error the service reports when a model's files are not there. */
 export function assertModelFilesPresent(options: TransformersEmbedderOptions): void {
@@ -50,7 +65,7 @@ export function inferenceThreads(configured: number): number {
 export async function loadPipelineEmbedder(options: TransformersEmbedderOptions): Promise<Embedder> {
   assertModelFilesPresent(options)
   const modelsDir = resolve(options.modelsDir)
-  const { env, pipeline } = await import('@xenova/transformers')
+  const { env, mean_pooling, pipeline } = await import('@xenova/transformers')
   env.allowRemoteModels = false
   env.allowLocalModels = true
   env.localModelPath = `${modelsDir}/`
@@ -60,11 +75,16 @@ export async function loadPipelineEmbedder(options: TransformersEmbedderOptions)
   const extractor = (await withSessionFromFile(
     { path: join(modelsDir, options.modelId, modelFile), threads: inferenceThreads(options.threads) },
     () => pipeline('feature-extraction', options.modelId, { quantized: options.dtype === 'q8' }),
-  )) as unknown as Extractor & { tokenizer: { model_max_length: number } }
-  if (options.maxTokens) {
-    extractor.tokenizer.model_max_length = Math.min(extractor.tokenizer.model_max_length, options.maxTokens)
+  )) as unknown as Extractor
+  const maxTokens = options.maxTokens ?? settingDefault('EMBEDDING_MAX_TOKENS')
+  const meanPooled = async (texts: string[]) => {
+    const inputs = extractor.tokenizer(texts, { padding: true, truncation: true, max_length: maxTokens })
+    keepSeparator(inputs, extractor.tokenizer.sep_token_id)
+    const { last_hidden_state } = await extractor.model(inputs)
+    // The pooling and normalisation of transformers.js' feature-extraction pipeline.
+    return mean_pooling(last_hidden_state, inputs.attention_mask).normalize(2, -1)
   }
-  const probe = await extractor(['probe'], { pooling: 'mean', normalize: true })
+  const probe = await meanPooled(['probe'])
   const dimensions = probe.dims.at(-1) ?? 0
   if (dimensions !== STORED_DIMENSIONS) {
     // Storing would fail on every row; refusing here keeps the service up on lexical ranking instead.
@@ -81,13 +101,27 @@ export async function loadPipelineEmbedder(options: TransformersEmbedderOptions)
     async embed(texts: string[]) {
       if (texts.length === 0) return []
       // An empty string has no tokens but [CLS]/[SEP]; a space keeps the pipeline's shapes regular.
-      const output = await extractor(
-        texts.map((text) => (text.trim() === '' ? ' ' : text)),
-        { pooling: 'mean', normalize: true },
-      )
+      const output = await meanPooled(texts.map((text) => (text.trim() === '' ? ' ' : text)))
       return Array.from({ length: texts.length }, (_, i) =>
-        output.data.slice(i * dimensions, (i + 1) * dimensions),
+        (output.data as Float32Array).slice(i * dimensions, (i + 1) * dimensions),
       )
     },
+  }
+}
+
+/**
+ * transformers.js truncates by cutting the token list, [SEP] included; sentence-transformers (what
+ * the models were trained and are evaluated with) cuts the text and keeps [SEP]. A truncated row is
+ * one whose last position is taken by a token other than [SEP]: that token becomes [SEP].
+ */
+function keepSeparator({ input_ids, attention_mask }: Encoded, sep: number | undefined): void {
+  if (sep === undefined) return
+  const [rows = 0, length = 0] = input_ids.dims
+  // BERT tokenizers in transformers.js give int64 ids and masks.
+  const ids = input_ids.data as BigInt64Array
+  const mask = attention_mask.data as BigInt64Array
+  for (let row = 0; row < rows; row++) {
+    const last = row * length + length - 1
+    if (mask[last] === 1n && ids[last] !== BigInt(sep)) ids[last] = BigInt(sep)
   }
 }

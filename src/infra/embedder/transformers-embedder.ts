@@ -48,12 +48,16 @@ export function withStatus<E extends Embedder>(embedder: E): { embedder: E; stat
 }
 
 export function probeConfiguredEmbedder(
-  config: Pick<Config, 'MODELS_DIR' | 'EMBEDDING_MODEL' | 'EMBEDDING_DTYPE' | 'EMBEDDING_THREADS'>,
+  config: Pick<
+    Config,
+    'MODELS_DIR' | 'EMBEDDING_MODEL' | 'EMBEDDING_DTYPE' | 'EMBEDDING_THREADS' | 'EMBEDDING_MAX_TOKENS'
+  >,
 ) {
   return probeEmbedder({
     modelsDir: config.MODELS_DIR,
     modelId: config.EMBEDDING_MODEL,
     dtype: config.EMBEDDING_DTYPE,
     threads: config.EMBEDDING_THREADS,
+    maxTokens: config.EMBEDDING_MAX_TOKENS,
   })
 }

@@ -47,6 +47,36 @@ t.test('texts longer than the model maximum are truncated, not rejected', async 
   t.ok(cosine(vector!, prefixOnly!) > 0.9999, 'text past the maximum length does not change the vector')
 })
 
+t.test(
+  'EMBEDDING_MAX_TOKENS cuts long texts as sentence-transformers does: the prefix, then [SEP]',
+  async (t) => {
+    const limited = await loadTransformersEmbedder({
+      modelsDir: await testModelsDir(),
+      modelId: TEST_MODEL_ID,
+      dtype: 'fp32',
+      threads: 1,
+      maxTokens: 16,
+    })
+    t.teardown(() => limited.close())
+    // Whole words of the generated vocabulary: one word piece each.
+    const words =
+      'the results of deep learning show that neural network models based on data and machine algorithm analysis'.split(
+        ' ',
+      )
+    t.ok(words.length > 16)
+    const long = words.join(' ')
+    const prefix = words.slice(0, 16 - 2).join(' ') // [CLS] + 14 words + [SEP]
+    const [cut, asPrefix, short] = await limited.embed([long, prefix, 'deep learning'])
+    t.same(Array.from(cut!), Array.from(asPrefix!), 'a long text embeds as its first 14 words')
+    const [alone] = await limited.embed([long])
+    const diff = Math.max(...Array.from(alone!, (x, i) => Math.abs(x - cut![i]!)))
+    t.ok(diff < 1e-4, `truncated and padded rows in one batch agree with single calls (max diff ${diff})`)
+    const [untruncated, shortAgain] = await (await testEmbedder()).embed([long, 'deep learning'])
+    t.ok(cosine(untruncated!, cut!) < 0.9999, 'the default limit reads the whole text')
+    t.same(Array.from(shortAgain!), Array.from(short!), 'texts under the limit are not affected')
+  },
+)
+
 t.test('missing model files give a clear error naming them and the download command', async (t) => {
   const modelsDir = await testModelsDir()
   const error = await loadTransformersEmbedder({
