@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm'
 import { authorships, researchers, works } from '../../db/schema/catalog.js'
 import { coauthorEdges } from '../../db/schema/matching.js'
 import type { Database } from '../infra/db/database.js'
-import type { Edge } from './scoring.js'
+import { EDGE_DECAY_PER_YEAR, type Edge } from './scoring.js'
 import { idList } from './sql.js'
 
 /** The co-author graph, read from coauthor_edges: triggers keep it in step with authorships. */
@@ -25,6 +25,43 @@ export class GraphRepository {
       const edges = out.get(r.z) ?? new Map<number, Edge>()
       out.set(r.z, edges)
       edges.set(r.c, { jointWorks: r.jointWorks, lastYear: r.lastYear ?? 0 })
+    }
+    return out
+  }
+
+  /**
+   * The edges of a researcher and of their `frontier` strongest co-authors (edgeStrength, ties by
+   * id), in one statement: the first two steps of the walk, which took a round trip each. Every
+   * returned researcher has an entry, empty if it has no edges.
+   */
+  async edgesAround(
+    researcherId: number,
+    frontier: number,
+    referenceYear: number,
+  ): Promise<Map<number, Map<number, Edge>>> {
+    const age = sql`${referenceYear}::int - coalesce(last_year, 0)`
+    // power() raises an underflow error where JS rounds to 0; a millennium-old edge is 0 in both.
+    const strength = sql`case when ${age} > 1000 then 0::float8
+      else joint_works * power(${EDGE_DECAY_PER_YEAR}::float8, greatest(0, ${age})) end`
+    const rows = await this.database.rows<{
+      z: number
+      c: number | null
+      jointWorks: number | null
+      lastYear: number | null
+    }>(sql`
+      with strongest as (
+        select coauthor_id as id from ${coauthorEdges} where researcher_id = ${researcherId}
+         order by ${strength} desc, coauthor_id limit ${frontier}
+      ), around as (
+        select ${researcherId}::int as id union all select id from strongest
+      )
+      select o.id as z, e.coauthor_id as c, e.joint_works as "jointWorks", e.last_year as "lastYear"
+        from around o left join ${coauthorEdges} e on e.researcher_id = o.id`)
+    const out = new Map<number, Map<number, Edge>>()
+    for (const r of rows) {
+      const edges = out.get(r.z) ?? new Map<number, Edge>()
+      out.set(r.z, edges)
+      if (r.c !== null) edges.set(r.c, { jointWorks: r.jointWorks!, lastYear: r.lastYear ?? 0 })
     }
     return out
   }
