@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import type { FastifyBaseLogger } from 'fastify'
 import type { Principal } from '../infra/auth/tokens.js'
 import type { Clock } from '../infra/clock.js'
 import type { DomainEvents } from '../infra/events.js'
@@ -101,6 +102,9 @@ export interface RankedCandidate {
 }
 
 export class SuggestionsService {
+  /** Default lists computed in the background, by researcher (see `warm`). */
+  private readonly warming = new Map<number, Promise<void>>()
+
   constructor(
     private readonly graph: GraphRepository,
     private readonly candidates: CandidatesRepository,
@@ -110,8 +114,36 @@ export class SuggestionsService {
     private readonly clock: Clock,
     private readonly denseModelId: string | null,
     private readonly settings: SuggestionsSettings = DEFAULT_SUGGESTIONS_SETTINGS,
+    private readonly log: Pick<FastifyBaseLogger, 'warn'> = { warn: () => {} },
   ) {
     profiles.onRefreshed((ids) => this.onProfilesRefreshed(ids))
+    events.on('claim:decided', ({ researcherId, status }) => {
+      if (status === 'approved') this.warm(researcherId)
+    })
+  }
+
+  /**
+   * Computes a newly claimed record's default list in the background: only the claimant may ask
+   * for it, and they are likely to ask soon. Once cached, onProfilesRefreshed keeps it current.
+   */
+  private warm(researcherId: number) {
+    if (this.warming.has(researcherId)) return
+    const task = this.cachedOrComputed(researcherId, { limit: DEFAULT_SUGGESTION_LIMIT })
+      .then(
+        () => {},
+        (error: unknown) =>
+          this.log.warn(
+            { researcherId, err: error instanceof Error ? error.message : String(error) },
+            'computing suggestions for a new claim failed',
+          ),
+      )
+      .finally(() => this.warming.delete(researcherId))
+    this.warming.set(researcherId, task)
+  }
+
+  /** Resolves once no background computation runs, so none outlives the app or its database. */
+  async idle(): Promise<void> {
+    while (this.warming.size > 0) await Promise.all(this.warming.values())
   }
 
   async suggest(researcherId: number, options: SuggestionOptions): Promise<SuggestionList> {
@@ -140,6 +172,8 @@ export class SuggestionsService {
     if (claimant === undefined) throw new NotFoundError('Researcher', researcherId)
     if (claimant !== principal.accountId)
       throw new ForbiddenError('Only the account that claimed this record sees its suggestions')
+    // The list the claim started may be nearly done: computing it again would only wait longer.
+    await this.warming.get(researcherId)
     return this.cachedOrComputed(researcherId, options)
   }
 

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import t from 'tap'
 import { GraphRepository } from '../../src/matching/graph-repository.js'
 import { edgeStrength } from '../../src/matching/scoring.js'
@@ -49,4 +50,27 @@ t.test('explanations of candidates past the first ones are fetched when filters 
     [ids.get('A8')],
   )
   t.same(filtered[0]!.explanation, last.explanation, 'the same explanation as in the full list')
+})
+
+t.test('an approved claim computes the default list in the background', async (t) => {
+  const database = await freshDatabase()
+  const app = await build(t, { clock, database })
+  const ids = await seed(app)
+  const cached = async () =>
+    (
+      await database.rows<{ id: number }>(
+        sql`select researcher_id as id from suggestion_cache order by researcher_id`,
+      )
+    ).map((r) => r.id)
+  t.same(await cached(), [], 'nothing is computed before a claim')
+  const owner = await claimant(app, ids.get('A1')!)
+  await app.services.suggestions.idle()
+  t.same(await cached(), [ids.get('A1')], 'the claimed record only')
+  const url = `/v1/researchers/${ids.get('A1')}/suggestions`
+  const warmed = (await app.inject({ url, headers: owner })).json()
+  t.equal(warmed.cached, true, 'the first request is served from the list the claim started')
+  // Another parameter set that selects the same candidates is computed on request.
+  const computed = (await app.inject({ url: `${url}?minWorks=1`, headers: owner })).json()
+  t.equal(computed.cached, false)
+  t.same(warmed.items, computed.items, 'the background list is the one a request computes')
 })
