@@ -84,27 +84,6 @@ export class CandidatesRepository {
     return row?.n ?? 0
   }
 
-  async groupCentroid(researcherId: number): Promise<string | null> {
-    const [row] = await this.database.rows<{ v: string }>(sql`
-      select group_centroid::text as v from ${researcherLexical} where researcher_id = ${researcherId}`)
-    return row?.v ?? null
-  }
-
-  /** kNN over researcher profiles by inner product (= cosine: the vectors are unit length). */
-  async lexicalNeighbours(
-    query: string,
-    column: 'centroid' | 'group_centroid',
-    limit: number,
-  ): Promise<Hit[]> {
-    const col = sql.raw(column)
-    return knnRows<Hit>(
-      this.database,
-      limit,
-      sql`select researcher_id as id, -(${col} <#> ${query}::sparsevec) as similarity
-            from ${researcherLexical} order by ${col} <#> ${query}::sparsevec limit ${limit}`,
-    )
-  }
-
   /**
    * Both kNN searches of a researcher in one statement and one HNSW transaction: each separate
    * search cost a transaction of four round trips, and reading the researcher's vectors first
@@ -136,33 +115,6 @@ export class CandidatesRepository {
     return { lexical: rows.some((r) => r.source === 'own') ? hits('lexical') : null, dense: hits('dense') }
   }
 
-  /** Lexical and dense similarities of a researcher to the given candidates, in one statement. */
-  async similarities(
-    researcherId: number,
-    lexicalIds: readonly number[],
-    denseIds: readonly number[],
-    denseModelId: string | null,
-  ): Promise<{ lexical: Map<number, number>; dense: Map<number, number> }> {
-    const parts = []
-    if (lexicalIds.length > 0)
-      parts.push(sql`select 'lexical' as source, b.researcher_id as id, -(b.group_centroid <#> a.group_centroid) as similarity
-        from ${researcherLexical} a, ${researcherLexical} b
-       where a.researcher_id = ${researcherId} and b.researcher_id in (${idList(lexicalIds)})`)
-    if (denseModelId && denseIds.length > 0)
-      parts.push(sql`select 'dense' as source, b.researcher_id as id, 1 - (b.embedding <=> a.embedding) as similarity
-        from ${researcherEmbeddings} a, ${researcherEmbeddings} b
-       where a.researcher_id = ${researcherId} and a.model_id = ${denseModelId} and b.model_id = ${denseModelId}
-         and b.researcher_id in (${idList(denseIds)})`)
-    const lexical = new Map<number, number>()
-    const dense = new Map<number, number>()
-    if (parts.length === 0) return { lexical, dense }
-    const rows = await this.database.rows<Hit & { source: 'lexical' | 'dense' }>(
-      sql.join(parts, sql` union all `),
-    )
-    for (const r of rows) (r.source === 'lexical' ? lexical : dense).set(r.id, r.similarity)
-    return { lexical, dense }
-  }
-
   async groupSimilarities(researcherId: number, ids: readonly number[]): Promise<Map<number, number>> {
     if (ids.length === 0) return new Map()
     const rows = await this.database.rows<Hit>(sql`
@@ -170,24 +122,6 @@ export class CandidatesRepository {
         from ${researcherLexical} a, ${researcherLexical} b
        where a.researcher_id = ${researcherId} and b.researcher_id in (${idList(ids)})`)
     return new Map(rows.map((r) => [r.id, r.similarity]))
-  }
-
-  /**
-   * The researcher's vector is read first: ordered by distance to another row's column, the
-   * planner cannot use the HNSW index and compares every centroid (300 ms at 20k researchers).
-   */
-  async denseResearcherNeighbours(researcherId: number, modelId: string, limit: number): Promise<Hit[]> {
-    const [own] = await this.database.rows<{ v: string }>(sql`
-      select embedding::text as v from ${researcherEmbeddings}
-       where researcher_id = ${researcherId} and model_id = ${modelId}`)
-    if (!own) return []
-    return knnRows<Hit>(
-      this.database,
-      limit,
-      sql`select researcher_id as id, 1 - (embedding <=> ${own.v}::vector) as similarity
-            from ${researcherEmbeddings} where model_id = ${modelId}
-           order by embedding <=> ${own.v}::vector limit ${limit}`,
-    )
   }
 
   async denseSimilarities(researcherId: number, ids: readonly number[], modelId: string) {
@@ -206,22 +140,6 @@ export class CandidatesRepository {
       for (const row of await this.database.rows<ResearcherMeta>(metaQuery(ids.slice(i, i + 5_000))))
         out.set(row.id, row)
     return out
-  }
-
-  /**
-   * The three most similar (own work, their work) pairs per candidate, over each side's
-   * EXPLAINED_WORKS newest works: a pair of current interests explains best, and every pair costs a
-   * sparse inner product.
-   */
-  async bestWorkPairs(researcherId: number, candidateIds: readonly number[]): Promise<WorkPair[]> {
-    if (candidateIds.length === 0) return []
-    return this.database.rows<WorkPair>(workPairsQuery(researcherId, candidateIds))
-  }
-
-  /** Topics on works of both sides, most frequent on the candidate's side first. */
-  async sharedTopics(researcherId: number, candidateIds: readonly number[]): Promise<SharedTopic[]> {
-    if (candidateIds.length === 0) return []
-    return this.database.rows<SharedTopic>(sharedTopicsQuery(researcherId, candidateIds))
   }
 
   /**
@@ -295,29 +213,42 @@ function metaQuery(ids: readonly number[]) {
      where r.id in (${inList(ids)})`
 }
 
+/**
+ * The three most similar (own work, their work) pairs per candidate, over each side's
+ * EXPLAINED_WORKS newest works: a pair of current interests explains best, and every pair costs a
+ * sparse inner product. Each side's newest works are chosen from ids and years alone (index-only, with works_id_year_idx)
+ * and only theirs are read in full: reading every work row and vector first cost most of the time.
+ */
 function workPairsQuery(researcherId: number, candidateIds: readonly number[]) {
+  const hasVector = sql`exists (select 1 from ${workLexical} l where l.work_id = w.id)`
   return sql`
-    with own as (
-      select w.id, w.title, w.year, l.vector from ${authorships} a
-        join ${works} w on w.id = a.work_id join ${workLexical} l on l.work_id = w.id
-       where a.researcher_id = ${researcherId}
-       order by w.year desc nulls last, w.id desc limit ${EXPLAINED_WORKS}
-    ), theirs as (
-      select * from (
-        select a.researcher_id as cid, w.id, w.title, w.year, l.vector,
+    with own as materialized (
+      select o.id, l.vector from (
+        select w.id from ${authorships} a join ${works} w on w.id = a.work_id
+         where a.researcher_id = ${researcherId} and ${hasVector}
+         order by w.year desc nulls last, w.id desc limit ${EXPLAINED_WORKS}) o
+        join ${workLexical} l on l.work_id = o.id
+    ), theirs as materialized (
+      select t.cid, t.id, l.vector from (
+        select a.researcher_id as cid, w.id,
                row_number() over (partition by a.researcher_id order by w.year desc nulls last, w.id desc) as n
-          from ${authorships} a join ${works} w on w.id = a.work_id join ${workLexical} l on l.work_id = w.id
-         where a.researcher_id in (${inList(candidateIds)})) t where n <= ${EXPLAINED_WORKS}
+          from ${authorships} a join ${works} w on w.id = a.work_id
+         where a.researcher_id in (${inList(candidateIds)}) and ${hasVector}) t
+        join ${workLexical} l on l.work_id = t.id
+       where t.n <= ${EXPLAINED_WORKS}
     ), pairs as (
-      select t.cid, o.id as own_id, o.title as own_title, o.year as own_year,
-             t.id as their_id, t.title as their_title, t.year as their_year,
-             -(o.vector <#> t.vector) as similarity,
+      select t.cid, o.id as own_id, t.id as their_id, -(o.vector <#> t.vector) as similarity,
              row_number() over (partition by t.cid order by o.vector <#> t.vector, o.id, t.id) as rank
         from own o cross join theirs t where o.id <> t.id
     )
-    select cid as "candidateId", own_id as "ownId", own_title as "ownTitle", own_year::int as "ownYear",
-           their_id as "theirId", their_title as "theirTitle", their_year::int as "theirYear", similarity, rank
-      from pairs where rank <= 3 order by cid, rank`
+    select p.cid as "candidateId", p.own_id as "ownId", wo.title as "ownTitle", wo.year::int as "ownYear",
+           p.their_id as "theirId", wt.title as "theirTitle", wt.year::int as "theirYear", p.similarity, p.rank
+      from pairs p
+      -- A plain join let the planner misjudge the pairs and merge-join the whole works table;
+      -- offset 0 keeps each lookup a lateral index probe.
+      cross join lateral (select title, year from ${works} where id = p.own_id offset 0) wo
+      cross join lateral (select title, year from ${works} where id = p.their_id offset 0) wt
+     where p.rank <= 3 order by p.cid, p.rank`
 }
 
 function sharedTopicsQuery(researcherId: number, candidateIds: readonly number[]) {
