@@ -231,6 +231,7 @@ export function createServices(
       clock,
       embedder?.modelId ?? null,
       { ...DEFAULT_SUGGESTIONS_SETTINGS, strongScore: realtime.REALTIME_STRONG_SUGGESTION_SCORE },
+      log,
     ),
     experts: new ExpertsService(
       new ExpertsRepository(database),
@@ -325,6 +326,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (options.backgroundWorkers) await services.embeddingWorker.stop()
     // A profile refresh started by the last stored batch must not outlive the app (or its database).
     await services.matchingProfiles.settled()
+    await services.suggestions.idle()
   })
   return app
 }

@@ -86,6 +86,9 @@ export const works = pgTable(
     // Preprint and published versions can share a DOI in catalogues: a lookup, not an identity.
     index('works_doi_idx').on(table.doi),
     index('works_year_idx').on(table.year),
+    // Years of a researcher's works by index-only scans: matching orders and filters by them for
+    // hundreds of works per request, and reading the wide rows cost most of those statements.
+    index('works_id_year_idx').on(table.id, table.year),
   ],
 )
 

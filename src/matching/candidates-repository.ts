@@ -21,6 +21,12 @@ export interface Hit {
   similarity: number
 }
 
+/** kNN hits of one researcher; `lexical` is null when they have no group profile yet. */
+export interface Neighbours {
+  lexical: Hit[] | null
+  dense: Hit[]
+}
+
 export interface WorkSimilarity {
   researcherId: number
   workId: number
@@ -78,25 +84,35 @@ export class CandidatesRepository {
     return row?.n ?? 0
   }
 
-  async groupCentroid(researcherId: number): Promise<string | null> {
-    const [row] = await this.database.rows<{ v: string }>(sql`
-      select group_centroid::text as v from ${researcherLexical} where researcher_id = ${researcherId}`)
-    return row?.v ?? null
-  }
-
-  /** kNN over researcher profiles by inner product (= cosine: the vectors are unit length). */
-  async lexicalNeighbours(
-    query: string,
-    column: 'centroid' | 'group_centroid',
-    limit: number,
-  ): Promise<Hit[]> {
-    const col = sql.raw(column)
-    return knnRows<Hit>(
+  /**
+   * Both kNN searches of a researcher in one statement and one HNSW transaction: each separate
+   * search cost a transaction of four round trips, and reading the researcher's vectors first
+   * two more. The vectors are read by scalar subqueries, which the planner evaluates once before
+   * the index scans, so ordering by them still uses the HNSW indexes.
+   */
+  async neighboursOf(researcherId: number, denseModelId: string | null, limit: number): Promise<Neighbours> {
+    const ownGroup = sql`(select group_centroid from ${researcherLexical} where researcher_id = ${researcherId})`
+    const ownDense = sql`(select embedding from ${researcherEmbeddings}
+      where researcher_id = ${researcherId} and model_id = ${denseModelId})`
+    const dense = denseModelId
+      ? sql`union all (
+          select 'dense' as source, researcher_id as id, 1 - (embedding <=> ${ownDense}) as similarity
+            from ${researcherEmbeddings} where model_id = ${denseModelId} and ${ownDense} is not null
+           order by embedding <=> ${ownDense} limit ${limit})`
+      : sql``
+    const rows = await knnRows<Hit & { source: 'own' | 'lexical' | 'dense' }>(
       this.database,
       limit,
-      sql`select researcher_id as id, -(${col} <#> ${query}::sparsevec) as similarity
-            from ${researcherLexical} order by ${col} <#> ${query}::sparsevec limit ${limit}`,
+      sql`(select 'own' as source, 0 as id, 0::float8 as similarity where ${ownGroup} is not null)
+          union all (
+          select 'lexical' as source, researcher_id as id, -(group_centroid <#> ${ownGroup}) as similarity
+            from ${researcherLexical} where ${ownGroup} is not null
+           order by group_centroid <#> ${ownGroup} limit ${limit})
+          ${dense}`,
     )
+    const hits = (source: string) =>
+      rows.filter((r) => r.source === source).map((r) => ({ id: r.id, similarity: r.similarity }))
+    return { lexical: rows.some((r) => r.source === 'own') ? hits('lexical') : null, dense: hits('dense') }
   }
 
   async groupSimilarities(researcherId: number, ids: readonly number[]): Promise<Map<number, number>> {
@@ -106,24 +122,6 @@ export class CandidatesRepository {
         from ${researcherLexical} a, ${researcherLexical} b
        where a.researcher_id = ${researcherId} and b.researcher_id in (${idList(ids)})`)
     return new Map(rows.map((r) => [r.id, r.similarity]))
-  }
-
-  /**
-   * The researcher's vector is read first: ordered by distance to another row's column, the
-   * planner cannot use the HNSW index and compares every centroid (300 ms at 20k researchers).
-   */
-  async denseResearcherNeighbours(researcherId: number, modelId: string, limit: number): Promise<Hit[]> {
-    const [own] = await this.database.rows<{ v: string }>(sql`
-      select embedding::text as v from ${researcherEmbeddings}
-       where researcher_id = ${researcherId} and model_id = ${modelId}`)
-    if (!own) return []
-    return knnRows<Hit>(
-      this.database,
-      limit,
-      sql`select researcher_id as id, 1 - (embedding <=> ${own.v}::vector) as similarity
-            from ${researcherEmbeddings} where model_id = ${modelId}
-           order by embedding <=> ${own.v}::vector limit ${limit}`,
-    )
   }
 
   async denseSimilarities(researcherId: number, ids: readonly number[], modelId: string) {
@@ -138,72 +136,130 @@ export class CandidatesRepository {
 
   async meta(ids: readonly number[]): Promise<Map<number, ResearcherMeta>> {
     const out = new Map<number, ResearcherMeta>()
-    for (let i = 0; i < ids.length; i += 5_000) {
-      const rows = await this.database.rows<ResearcherMeta>(sql`
-        select r.id, r.name, r.institution_id as "institutionId", i.name as "institutionName",
-               i.country_code as "countryCode", r.open_to_collaborate as "openToCollaborate",
-               (select count(*)::int from ${authorships} a where a.researcher_id = r.id) as works,
-               (select max(w.year)::int from ${authorships} a join ${works} w on w.id = a.work_id
-                 where a.researcher_id = r.id) as "lastActiveYear"
-          from ${researchers} r left join ${institutions} i on i.id = r.institution_id
-         where r.id in (${idList(ids.slice(i, i + 5_000))})`)
-      for (const row of rows) out.set(row.id, row)
-    }
+    for (let i = 0; i < ids.length; i += 5_000)
+      for (const row of await this.database.rows<ResearcherMeta>(metaQuery(ids.slice(i, i + 5_000))))
+        out.set(row.id, row)
     return out
   }
 
   /**
-   * The three most similar (own work, their work) pairs per candidate, over each side's
-   * EXPLAINED_WORKS newest works: a pair of current interests explains best, and every pair costs a
-   * sparse inner product.
+   * Records of `metaIds` and the explanations of `explainIds` (work pairs, shared topics, names of
+   * `nameIds`) in one statement: apart they were four round trips after the ranking.
    */
-  async bestWorkPairs(researcherId: number, candidateIds: readonly number[]) {
-    if (candidateIds.length === 0) return []
-    return this.database.rows<{
-      candidateId: number
-      ownId: number
-      ownTitle: string
-      ownYear: number | null
-      theirId: number
-      theirTitle: string
-      theirYear: number | null
-      similarity: number
+  async details(
+    researcherId: number,
+    metaIds: readonly number[],
+    explainIds: readonly number[],
+    nameIds: readonly number[],
+  ): Promise<{ meta: Map<number, ResearcherMeta> } & Explanations> {
+    const [row] = await this.database.rows<{
+      meta: ResearcherMeta[]
+      pairs: (WorkPair & { rank: number })[]
+      topics: SharedTopic[]
+      names: { id: number; name: string }[]
     }>(sql`
-      with own as (
-        select w.id, w.title, w.year, l.vector from ${authorships} a
-          join ${works} w on w.id = a.work_id join ${workLexical} l on l.work_id = w.id
-         where a.researcher_id = ${researcherId}
-         order by w.year desc nulls last, w.id desc limit ${EXPLAINED_WORKS}
-      ), theirs as (
-        select * from (
-          select a.researcher_id as cid, w.id, w.title, w.year, l.vector,
-                 row_number() over (partition by a.researcher_id order by w.year desc nulls last, w.id desc) as n
-            from ${authorships} a join ${works} w on w.id = a.work_id join ${workLexical} l on l.work_id = w.id
-           where a.researcher_id in (${idList(candidateIds)})) t where n <= ${EXPLAINED_WORKS}
-      ), pairs as (
-        select t.cid, o.id as own_id, o.title as own_title, o.year as own_year,
-               t.id as their_id, t.title as their_title, t.year as their_year,
-               -(o.vector <#> t.vector) as similarity,
-               row_number() over (partition by t.cid order by o.vector <#> t.vector, o.id, t.id) as rank
-          from own o cross join theirs t where o.id <> t.id
-      )
-      select cid as "candidateId", own_id as "ownId", own_title as "ownTitle", own_year::int as "ownYear",
-             their_id as "theirId", their_title as "theirTitle", their_year::int as "theirYear", similarity
-        from pairs where rank <= 3 order by cid, rank`)
+      select
+        (select coalesce(json_agg(m), '[]') from (${metaQuery(metaIds)}) m) as meta,
+        (select coalesce(json_agg(p order by p."candidateId", p.rank), '[]')
+           from (${workPairsQuery(researcherId, explainIds)}) p) as pairs,
+        (select coalesce(json_agg(t order by t."candidateId", t.works desc, t.id), '[]')
+           from (${sharedTopicsQuery(researcherId, explainIds)}) t) as topics,
+        (select coalesce(json_agg(n), '[]')
+           from (select id, name from ${researchers} where id in (${inList(nameIds)})) n) as names`)
+    return {
+      meta: new Map(row!.meta.map((m) => [m.id, m])),
+      pairs: row!.pairs.map(({ rank: _, ...pair }) => pair),
+      topics: row!.topics,
+      names: new Map(row!.names.map((n) => [n.id, n.name])),
+    }
   }
+}
 
-  /** Topics on works of both sides, most frequent on the candidate's side first. */
-  async sharedTopics(researcherId: number, candidateIds: readonly number[]) {
-    if (candidateIds.length === 0) return []
-    return this.database.rows<{ candidateId: number; id: number; name: string; works: number }>(sql`
-      with mine as (
-        select distinct wt.topic_id from ${authorships} a join ${workTopics} wt on wt.work_id = a.work_id
-         where a.researcher_id = ${researcherId})
-      select a.researcher_id as "candidateId", t.id, t.name, count(distinct a.work_id)::int as works
-        from ${authorships} a join ${workTopics} wt on wt.work_id = a.work_id
-        join mine m on m.topic_id = wt.topic_id join ${topics} t on t.id = wt.topic_id
-       where a.researcher_id in (${idList(candidateIds)})
-       group by a.researcher_id, t.id, t.name
-       order by a.researcher_id, works desc, t.id`)
-  }
+export interface WorkPair {
+  candidateId: number
+  ownId: number
+  ownTitle: string
+  ownYear: number | null
+  theirId: number
+  theirTitle: string
+  theirYear: number | null
+  similarity: number
+}
+
+export interface SharedTopic {
+  candidateId: number
+  id: number
+  name: string
+  works: number
+}
+
+export interface Explanations {
+  pairs: WorkPair[]
+  topics: SharedTopic[]
+  names: Map<number, string>
+}
+
+/** An id list for `in (…)` that may be empty. */
+const inList = (ids: readonly number[]) => (ids.length > 0 ? idList(ids) : sql`null`)
+
+function metaQuery(ids: readonly number[]) {
+  return sql`
+    select r.id, r.name, r.institution_id as "institutionId", i.name as "institutionName",
+           i.country_code as "countryCode", r.open_to_collaborate as "openToCollaborate",
+           (select count(*)::int from ${authorships} a where a.researcher_id = r.id) as works,
+           (select max(w.year)::int from ${authorships} a join ${works} w on w.id = a.work_id
+             where a.researcher_id = r.id) as "lastActiveYear"
+      from ${researchers} r left join ${institutions} i on i.id = r.institution_id
+     where r.id in (${inList(ids)})`
+}
+
+/**
+ * The three most similar (own work, their work) pairs per candidate, over each side's
+ * EXPLAINED_WORKS newest works: a pair of current interests explains best, and every pair costs a
+ * sparse inner product. Each side's newest works are chosen from ids and years alone (index-only, with works_id_year_idx)
+ * and only theirs are read in full: reading every work row and vector first cost most of the time.
+ */
+function workPairsQuery(researcherId: number, candidateIds: readonly number[]) {
+  const hasVector = sql`exists (select 1 from ${workLexical} l where l.work_id = w.id)`
+  return sql`
+    with own as materialized (
+      select o.id, l.vector from (
+        select w.id from ${authorships} a join ${works} w on w.id = a.work_id
+         where a.researcher_id = ${researcherId} and ${hasVector}
+         order by w.year desc nulls last, w.id desc limit ${EXPLAINED_WORKS}) o
+        join ${workLexical} l on l.work_id = o.id
+    ), theirs as materialized (
+      select t.cid, t.id, l.vector from (
+        select a.researcher_id as cid, w.id,
+               row_number() over (partition by a.researcher_id order by w.year desc nulls last, w.id desc) as n
+          from ${authorships} a join ${works} w on w.id = a.work_id
+         where a.researcher_id in (${inList(candidateIds)}) and ${hasVector}) t
+        join ${workLexical} l on l.work_id = t.id
+       where t.n <= ${EXPLAINED_WORKS}
+    ), pairs as (
+      select t.cid, o.id as own_id, t.id as their_id, -(o.vector <#> t.vector) as similarity,
+             row_number() over (partition by t.cid order by o.vector <#> t.vector, o.id, t.id) as rank
+        from own o cross join theirs t where o.id <> t.id
+    )
+    select p.cid as "candidateId", p.own_id as "ownId", wo.title as "ownTitle", wo.year::int as "ownYear",
+           p.their_id as "theirId", wt.title as "theirTitle", wt.year::int as "theirYear", p.similarity, p.rank
+      from pairs p
+      -- A plain join let the planner misjudge the pairs and merge-join the whole works table;
+      -- offset 0 keeps each lookup a lateral index probe.
+      cross join lateral (select title, year from ${works} where id = p.own_id offset 0) wo
+      cross join lateral (select title, year from ${works} where id = p.their_id offset 0) wt
+     where p.rank <= 3 order by p.cid, p.rank`
+}
+
+function sharedTopicsQuery(researcherId: number, candidateIds: readonly number[]) {
+  return sql`
+    with mine as (
+      select distinct wt.topic_id from ${authorships} a join ${workTopics} wt on wt.work_id = a.work_id
+       where a.researcher_id = ${researcherId})
+    select a.researcher_id as "candidateId", t.id, t.name, count(distinct a.work_id)::int as works
+      from ${authorships} a join ${workTopics} wt on wt.work_id = a.work_id
+      join mine m on m.topic_id = wt.topic_id join ${topics} t on t.id = wt.topic_id
+     where a.researcher_id in (${inList(candidateIds)})
+     group by a.researcher_id, t.id, t.name
+     order by a.researcher_id, works desc, t.id`
 }

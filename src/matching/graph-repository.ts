@@ -1,9 +1,12 @@
 import { sql } from 'drizzle-orm'
-import { authorships, researchers, works } from '../../db/schema/catalog.js'
+import { authorships, works } from '../../db/schema/catalog.js'
 import { coauthorEdges } from '../../db/schema/matching.js'
 import type { Database } from '../infra/db/database.js'
-import type { Edge } from './scoring.js'
+import { EDGE_DECAY_PER_YEAR, type Edge } from './scoring.js'
 import { idList } from './sql.js'
+
+/** researcher, co-author (null: no edges), joint works, last year */
+type EdgeRow = [number, number | null, number | null, number | null]
 
 /** The co-author graph, read from coauthor_edges: triggers keep it in step with authorships. */
 export class GraphRepository {
@@ -13,18 +16,47 @@ export class GraphRepository {
   async edgesOf(ids: readonly number[]): Promise<Map<number, Map<number, Edge>>> {
     const out = new Map<number, Map<number, Edge>>()
     if (ids.length === 0) return out
-    const rows = await this.database.rows<{
-      z: number
-      c: number
-      jointWorks: number
-      lastYear: number | null
-    }>(sql`
-      select researcher_id as z, coauthor_id as c, joint_works as "jointWorks", last_year as "lastYear"
+    // One JSON value instead of a row per edge: the walk reads ten thousand edges and more, and
+    // decoding them row by row cost several times the statement itself.
+    const [row] = await this.database.rows<{ edges: EdgeRow[] | null }>(sql`
+      select json_agg(json_build_array(researcher_id, coauthor_id, joint_works, last_year)) as edges
         from ${coauthorEdges} where researcher_id in (${idList(ids)})`)
-    for (const r of rows) {
-      const edges = out.get(r.z) ?? new Map<number, Edge>()
-      out.set(r.z, edges)
-      edges.set(r.c, { jointWorks: r.jointWorks, lastYear: r.lastYear ?? 0 })
+    for (const [z, c, jointWorks, lastYear] of row?.edges ?? []) {
+      const edges = out.get(z) ?? new Map<number, Edge>()
+      out.set(z, edges)
+      edges.set(c!, { jointWorks: jointWorks!, lastYear: lastYear ?? 0 })
+    }
+    return out
+  }
+
+  /**
+   * The edges of a researcher and of their `frontier` strongest co-authors (edgeStrength, ties by
+   * id), in one statement: the first two steps of the walk, which took a round trip each. Every
+   * returned researcher has an entry, empty if it has no edges.
+   */
+  async edgesAround(
+    researcherId: number,
+    frontier: number,
+    referenceYear: number,
+  ): Promise<Map<number, Map<number, Edge>>> {
+    const age = sql`${referenceYear}::int - coalesce(last_year, 0)`
+    // power() raises an underflow error where JS rounds to 0; a millennium-old edge is 0 in both.
+    const strength = sql`case when ${age} > 1000 then 0::float8
+      else joint_works * power(${EDGE_DECAY_PER_YEAR}::float8, greatest(0, ${age})) end`
+    const [row] = await this.database.rows<{ edges: EdgeRow[] }>(sql`
+      with strongest as (
+        select coauthor_id as id from ${coauthorEdges} where researcher_id = ${researcherId}
+         order by ${strength} desc, coauthor_id limit ${frontier}
+      ), around as (
+        select ${researcherId}::int as id union all select id from strongest
+      )
+      select json_agg(json_build_array(o.id, e.coauthor_id, e.joint_works, e.last_year)) as edges
+        from around o left join ${coauthorEdges} e on e.researcher_id = o.id`)
+    const out = new Map<number, Map<number, Edge>>()
+    for (const [z, c, jointWorks, lastYear] of row!.edges) {
+      const edges = out.get(z) ?? new Map<number, Edge>()
+      out.set(z, edges)
+      if (c !== null) edges.set(c, { jointWorks: jointWorks!, lastYear: lastYear ?? 0 })
     }
     return out
   }
@@ -39,12 +71,5 @@ export class GraphRepository {
         join ${works} w on w.id = a.work_id
        where a.researcher_id in (${idList(researcherIds)}) and (w.year is null or w.year >= ${sinceYear})`)
     return rows.map((r) => r.id)
-  }
-
-  async names(ids: readonly number[]): Promise<Map<number, string>> {
-    if (ids.length === 0) return new Map()
-    const rows = await this.database.rows<{ id: number; name: string }>(sql`
-      select id, name from ${researchers} where id in (${idList(ids)})`)
-    return new Map(rows.map((r) => [r.id, r.name]))
   }
 }

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto'
+import type { FastifyBaseLogger } from 'fastify'
 import type { Principal } from '../infra/auth/tokens.js'
 import type { Clock } from '../infra/clock.js'
 import type { DomainEvents } from '../infra/events.js'
 import { ForbiddenError, NotFoundError } from '../infra/http/errors.js'
 import type { SuggestionCacheRepository } from './cache-repository.js'
-import type { CandidatesRepository, ResearcherMeta } from './candidates-repository.js'
+import type { CandidatesRepository, Explanations, ResearcherMeta } from './candidates-repository.js'
 import { type MetaFilters, passesFilters } from './filters.js'
 import type { GraphRepository } from './graph-repository.js'
 import type { MatchingProfiles } from './profiles.js'
@@ -101,6 +102,9 @@ export interface RankedCandidate {
 }
 
 export class SuggestionsService {
+  /** Default lists computed in the background, by researcher (see `warm`). */
+  private readonly warming = new Map<number, Promise<void>>()
+
   constructor(
     private readonly graph: GraphRepository,
     private readonly candidates: CandidatesRepository,
@@ -110,8 +114,36 @@ export class SuggestionsService {
     private readonly clock: Clock,
     private readonly denseModelId: string | null,
     private readonly settings: SuggestionsSettings = DEFAULT_SUGGESTIONS_SETTINGS,
+    private readonly log: Pick<FastifyBaseLogger, 'warn'> = { warn: () => {} },
   ) {
     profiles.onRefreshed((ids) => this.onProfilesRefreshed(ids))
+    events.on('claim:decided', ({ researcherId, status }) => {
+      if (status === 'approved') this.warm(researcherId)
+    })
+  }
+
+  /**
+   * Computes a newly claimed record's default list in the background: only the claimant may ask
+   * for it, and they are likely to ask soon. Once cached, onProfilesRefreshed keeps it current.
+   */
+  private warm(researcherId: number) {
+    if (this.warming.has(researcherId)) return
+    const task = this.cachedOrComputed(researcherId, { limit: DEFAULT_SUGGESTION_LIMIT })
+      .then(
+        () => {},
+        (error: unknown) =>
+          this.log.warn(
+            { researcherId, err: error instanceof Error ? error.message : String(error) },
+            'computing suggestions for a new claim failed',
+          ),
+      )
+      .finally(() => this.warming.delete(researcherId))
+    this.warming.set(researcherId, task)
+  }
+
+  /** Resolves once no background computation runs, so none outlives the app or its database. */
+  async idle(): Promise<void> {
+    while (this.warming.size > 0) await Promise.all(this.warming.values())
   }
 
   async suggest(researcherId: number, options: SuggestionOptions): Promise<SuggestionList> {
@@ -140,6 +172,8 @@ export class SuggestionsService {
     if (claimant === undefined) throw new NotFoundError('Researcher', researcherId)
     if (claimant !== principal.accountId)
       throw new ForbiddenError('Only the account that claimed this record sees its suggestions')
+    // The list the claim started may be nearly done: computing it again would only wait longer.
+    await this.warming.get(researcherId)
     return this.cachedOrComputed(researcherId, options)
   }
 
@@ -157,8 +191,8 @@ export class SuggestionsService {
     previous: SuggestionList | null,
   ): Promise<SuggestionList> {
     const weights = { ...DEFAULT_SUGGESTION_WEIGHTS, ...options.weights }
-    const { ranked, meta, walk } = await this.rankWithMeta(researcherId, options)
-    const items = await this.explain(researcherId, ranked, meta, walk)
+    const { ranked, meta, walk, explanations } = await this.rankWithMeta(researcherId, options, true)
+    const items = await this.explain(researcherId, ranked, meta, walk, explanations)
     const computedAt = this.clock.now()
     const list: SuggestionList = {
       researcherId,
@@ -182,19 +216,18 @@ export class SuggestionsService {
     return list
   }
 
-  private async rankWithMeta(researcherId: number, options: SuggestionOptions) {
+  /**
+   * The ranking, and with `explain` the explanations of the first `limit` candidates fetched with
+   * their records: without filters those are the ranked ones, so one statement serves both.
+   */
+  private async rankWithMeta(researcherId: number, options: SuggestionOptions, explain = false) {
     const weights = { ...DEFAULT_SUGGESTION_WEIGHTS, ...options.weights }
     const referenceYear = this.clock.now().getUTCFullYear()
-    const walkSettings = this.settings.walk
-    const edges = new Map<number, Map<number, Edge>>()
-    let walk = startWalk(researcherId)
-    for (let step = 1; step <= walkSettings.steps; step++) {
-      const frontier = frontierOf(walk, walkSettings)
-      const missing = frontier.filter((id) => !edges.has(id))
-      for (const [id, e] of await this.graph.edgesOf(missing)) edges.set(id, e)
-      for (const id of missing) if (!edges.has(id)) edges.set(id, new Map())
-      walk = walkStep(walk, frontier, edges, step, walkSettings, referenceYear)
-    }
+    // The kNN searches do not depend on the walk: both run at once, on separate connections.
+    const [{ walk, edges }, found] = await Promise.all([
+      this.walk(researcherId, referenceYear),
+      this.candidates.neighboursOf(researcherId, this.denseModelId, this.settings.candidatePool),
+    ])
     const neighbours = edges.get(researcherId) ?? new Map<number, Edge>()
     const hop2 = twoHopScores(researcherId, neighbours, edges, referenceYear)
 
@@ -216,49 +249,45 @@ export class SuggestionsService {
         .map((c) => c.id),
     )
     const textSim = new Map<number, number>()
-    const group = await this.candidates.groupCentroid(researcherId)
-    if (group) {
-      for (const hit of await this.candidates.lexicalNeighbours(
-        group,
-        'group_centroid',
-        this.settings.candidatePool,
-      )) {
-        if (excluded.has(hit.id)) continue
-        pool.add(hit.id)
-        textSim.set(hit.id, hit.similarity)
-      }
+    for (const hit of found.lexical ?? []) {
+      if (excluded.has(hit.id)) continue
+      pool.add(hit.id)
+      textSim.set(hit.id, hit.similarity)
     }
     const denseSim = new Map<number, number>()
-    if (this.denseModelId) {
-      const hits = await this.candidates.denseResearcherNeighbours(
-        researcherId,
-        this.denseModelId,
-        this.settings.candidatePool,
-      )
-      for (const hit of hits) {
-        if (excluded.has(hit.id)) continue
-        pool.add(hit.id)
-        denseSim.set(hit.id, hit.similarity)
-      }
+    for (const hit of found.dense) {
+      if (excluded.has(hit.id)) continue
+      pool.add(hit.id)
+      denseSim.set(hit.id, hit.similarity)
     }
     if (options.includeCoauthors) for (const id of neighbours.keys()) if (!excluded.has(id)) pool.add(id)
 
     const ids = [...pool]
-    if (group) {
-      const missing = ids.filter((id) => !textSim.has(id))
-      for (const [id, s] of await this.candidates.groupSimilarities(researcherId, missing)) textSim.set(id, s)
-    }
-    if (this.denseModelId && denseSim.size > 0) {
-      const missing = ids.filter((id) => !denseSim.has(id))
-      for (const [id, s] of await this.candidates.denseSimilarities(researcherId, missing, this.denseModelId))
-        denseSim.set(id, s)
-    }
+    const useDense = this.denseModelId !== null && denseSim.size > 0
+    // Two statements at once: as one UNION the planner chose a parallel plan, slower on a busy machine.
+    const [lexical, dense] = await Promise.all([
+      found.lexical
+        ? this.candidates.groupSimilarities(
+            researcherId,
+            ids.filter((id) => !textSim.has(id)),
+          )
+        : new Map<number, number>(),
+      useDense
+        ? this.candidates.denseSimilarities(
+            researcherId,
+            ids.filter((id) => !denseSim.has(id)),
+            this.denseModelId!,
+          )
+        : new Map<number, number>(),
+    ])
+    for (const [id, s] of lexical) textSim.set(id, s)
+    for (const [id, s] of dense) denseSim.set(id, s)
     const scored: RankedCandidate[] = []
     for (const id of ids) {
       const components: SuggestionComponents = {
         ...graphComponents(id),
         text: textSim.get(id) ?? 0,
-        dense: this.denseModelId && denseSim.size > 0 ? (denseSim.get(id) ?? 0) : null,
+        dense: useDense ? (denseSim.get(id) ?? 0) : null,
       }
       const score = suggestionScore(components, weights)
       // Nothing links them and nothing about their topics matches: not a suggestion.
@@ -268,18 +297,49 @@ export class SuggestionsService {
     // Filters need each candidate's record; read them best first until the list is full.
     const meta = new Map<number, ResearcherMeta>()
     const ranked: RankedCandidate[] = []
+    let explanations: (Explanations & { explained: Set<number> }) | null = null
     const chunk = Math.max(options.limit * 2, 20)
     for (let i = 0; i < scored.length && ranked.length < options.limit; i += chunk) {
-      const slice = scored.slice(i, i + chunk)
-      const found = await this.candidates.meta(slice.map((r) => r.id))
-      for (const r of slice) {
-        const m = found.get(r.id)
+      const slice = scored.slice(i, i + chunk).map((r) => r.id)
+      let records: Map<number, ResearcherMeta>
+      if (explain && i === 0) {
+        const likely = slice.slice(0, options.limit)
+        const { meta: m, ...rest } = await this.candidates.details(
+          researcherId,
+          slice,
+          likely,
+          pathNodes(walk, likely),
+        )
+        records = m
+        explanations = { ...rest, explained: new Set(likely) }
+      } else records = await this.candidates.meta(slice)
+      for (const r of scored.slice(i, i + chunk)) {
+        const m = records.get(r.id)
         if (!m || !passesFilters(m, options) || ranked.length >= options.limit) continue
         meta.set(r.id, m)
         ranked.push(r)
       }
     }
-    return { ranked, meta, walk }
+    return { ranked, meta, walk, explanations }
+  }
+
+  /** The walk over the co-author graph; its first two steps' edges come in one statement. */
+  private async walk(researcherId: number, referenceYear: number) {
+    const settings = this.settings.walk
+    const around = await this.graph.edgesAround(researcherId, settings.frontier, referenceYear)
+    // Only the frontiers' edges enter `edges`, as the two-hop scores read every entry.
+    const edges = new Map<number, Map<number, Edge>>()
+    let walk = startWalk(researcherId)
+    for (let step = 1; step <= settings.steps; step++) {
+      const frontier = frontierOf(walk, settings)
+      const missing = frontier.filter((id) => !edges.has(id))
+      for (const id of missing) if (around.has(id)) edges.set(id, around.get(id)!)
+      const fetch = missing.filter((id) => !edges.has(id))
+      for (const [id, e] of await this.graph.edgesOf(fetch)) edges.set(id, e)
+      for (const id of fetch) if (!edges.has(id)) edges.set(id, new Map())
+      walk = walkStep(walk, frontier, edges, step, settings, referenceYear)
+    }
+    return { walk, edges }
   }
 
   private async explain(
@@ -287,19 +347,22 @@ export class SuggestionsService {
     ranked: RankedCandidate[],
     meta: Map<number, ResearcherMeta>,
     walk: WalkState,
+    prefetched: (Explanations & { explained: Set<number> }) | null,
   ): Promise<Suggestion[]> {
     const ids = ranked.map((r) => r.id)
-    const pairs = await this.candidates.bestWorkPairs(researcherId, ids)
-    const topics = await this.candidates.sharedTopics(researcherId, ids)
-    const paths = new Map<number, number[]>()
-    for (const r of ranked) {
-      const path = pathTo(walk, r.id)
-      if (path) paths.set(r.id, path)
+    const missing = ids.filter((id) => !prefetched?.explained.has(id))
+    const pairs = [...(prefetched?.pairs ?? [])]
+    const topics = [...(prefetched?.topics ?? [])]
+    const names = new Map(prefetched?.names)
+    if (missing.length > 0) {
+      const more = await this.candidates.details(researcherId, [], missing, pathNodes(walk, missing))
+      pairs.push(...more.pairs)
+      topics.push(...more.topics)
+      for (const [id, name] of more.names) names.set(id, name)
     }
-    const names = await this.graph.names([...new Set([...paths.values()].flat())])
     return ranked.map((r) => {
       const m = meta.get(r.id)!
-      const path = paths.get(r.id)
+      const path = pathTo(walk, r.id)
       return {
         researcher: {
           id: m.id,
@@ -347,6 +410,11 @@ export class SuggestionsService {
       if (cached?.stale) await this.recompute(id, { limit: DEFAULT_SUGGESTION_LIMIT }, key, cached.payload)
     }
   }
+}
+
+/** Everyone on the walk's paths to `ids`, whose names the explanations show. */
+function pathNodes(walk: WalkState, ids: readonly number[]): number[] {
+  return [...new Set(ids.flatMap((id) => pathTo(walk, id) ?? []))]
 }
 
 /** Options that change the answer, in a canonical form: defaults spelled out, undefined dropped. */

@@ -1,0 +1,2 @@
+CREATE INDEX "works_id_year_idx" ON "works" USING btree ("id","year");--> statement-breakpoint
+CREATE INDEX "coauthor_edges_walk_idx" ON "coauthor_edges" USING btree ("researcher_id","coauthor_id","joint_works","last_year");

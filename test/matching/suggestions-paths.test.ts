@@ -1,0 +1,76 @@
+import { sql } from 'drizzle-orm'
+import t from 'tap'
+import { GraphRepository } from '../../src/matching/graph-repository.js'
+import { edgeStrength } from '../../src/matching/scoring.js'
+import { build } from '../helpers/build.js'
+import { freshDatabase } from '../helpers/database.js'
+import { claimant, clock, seed } from './fixtures.js'
+
+t.test('edgesAround: own edges plus those of the strongest co-authors, as edgesOf gives them', async (t) => {
+  const database = await freshDatabase()
+  const app = await build(t, { clock, database })
+  const ids = await seed(app)
+  const graph = new GraphRepository(database)
+  const b = ids.get('A2')!
+  const own = (await graph.edgesOf([b])).get(b)!
+  t.ok(own.size >= 2, 'B has several co-authors to choose from')
+  for (const year of [2024, 2030, 5000]) {
+    // Ties (every edge is 0 far in the future) go to the lower id, as in the walk's frontier.
+    const strongest = [...own]
+      .sort((x, y) => edgeStrength(y[1], year) - edgeStrength(x[1], year) || x[0] - y[0])
+      .slice(0, 1)
+      .map(([id]) => id)
+    const around = await graph.edgesAround(b, 1, year)
+    t.same([...around.keys()].sort(), [b, ...strongest].sort(), `frontier at ${year}`)
+    t.same(around, await graph.edgesOf([b, ...strongest]), `edges at ${year}`)
+  }
+  const loner = ids.get('A4')!
+  t.same(await graph.edgesAround(loner, 5, 2024), new Map([[loner, new Map()]]), 'no co-authors: no edges')
+})
+
+t.test('explanations of candidates past the first ones are fetched when filters skip ahead', async (t) => {
+  const app = await build(t, { clock })
+  const ids = await seed(app)
+  const owner = await claimant(app, ids.get('A1')!)
+  const get = async (query: string) => {
+    const res = await app.inject({
+      method: 'GET',
+      url: `/v1/researchers/${ids.get('A1')}/suggestions?${query}`,
+      headers: owner,
+    })
+    t.equal(res.statusCode, 200)
+    return res.json().items as { researcher: { id: number }; explanation: unknown }[]
+  }
+  const all = await get('')
+  const last = all.at(-1)!
+  t.ok(all.length >= 2 && last.researcher.id === ids.get('A8'), 'the French candidate ranks last')
+  const filtered = await get('limit=1&countries=FR')
+  t.same(
+    filtered.map((s) => s.researcher.id),
+    [ids.get('A8')],
+  )
+  t.same(filtered[0]!.explanation, last.explanation, 'the same explanation as in the full list')
+})
+
+t.test('an approved claim computes the default list in the background', async (t) => {
+  const database = await freshDatabase()
+  const app = await build(t, { clock, database })
+  const ids = await seed(app)
+  const cached = async () =>
+    (
+      await database.rows<{ id: number }>(
+        sql`select researcher_id as id from suggestion_cache order by researcher_id`,
+      )
+    ).map((r) => r.id)
+  t.same(await cached(), [], 'nothing is computed before a claim')
+  const owner = await claimant(app, ids.get('A1')!)
+  await app.services.suggestions.idle()
+  t.same(await cached(), [ids.get('A1')], 'the claimed record only')
+  const url = `/v1/researchers/${ids.get('A1')}/suggestions`
+  const warmed = (await app.inject({ url, headers: owner })).json()
+  t.equal(warmed.cached, true, 'the first request is served from the list the claim started')
+  // Another parameter set that selects the same candidates is computed on request.
+  const computed = (await app.inject({ url: `${url}?minWorks=1`, headers: owner })).json()
+  t.equal(computed.cached, false)
+  t.same(warmed.items, computed.items, 'the background list is the one a request computes')
+})
