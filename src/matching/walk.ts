@@ -14,7 +14,12 @@ export interface WalkSettings {
   frontier: number
 }
 
-export const DEFAULT_WALK: WalkSettings = { steps: 3, alpha: 0.5, frontier: 200 }
+/**
+ * A frontier of 50 ranked as well as 200 on collab-linkpred (R@10 0.0756 against 0.0759, MRR
+ * 0.0895 against 0.0887) and made computed lists about 40 % faster at 100k works: the third
+ * step's edges were the largest read.
+ */
+export const DEFAULT_WALK: WalkSettings = { steps: 3, alpha: 0.5, frontier: 50 }
 
 export interface WalkState {
   /** Accumulated walk mass per reached researcher. */
