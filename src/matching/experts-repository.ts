@@ -65,23 +65,25 @@ export class ExpertsRepository {
   /**
    * The authors of the works nearest the dense query and the researchers whose dense centroids
    * are nearest it. Ids only: the HNSW settings (sequential scans off) would make the planner read
-   * all researchers to join a few hundred, so everything else is asked in a plain statement.
+   * all researchers to join a few hundred, so everything else is asked in a plain statement. The
+   * two searches run at once, on two connections where the database has them.
    */
   async denseNeighbours(dense: NonNullable<QueryVectors['dense']>, limits: CandidateLimits) {
     const { vector, modelId } = dense
-    const rows = await this.withKnnSettings<{ id: number }>(
-      Math.max(limits.denseWorks, limits.denseResearchers),
-      (tx) =>
-        tx.execute(sql`
-          select a.researcher_id as id from (
+    const efSearch = Math.max(limits.denseWorks, limits.denseResearchers)
+    const [authors, centroids] = await Promise.all([
+      this.withKnnSettings<{ id: number }>(efSearch, (tx) =>
+        tx.execute(sql`select distinct a.researcher_id as id from (
             select work_id from ${workEmbeddings} where model_id = ${modelId}
              order by embedding <=> ${vector}::vector limit ${limits.denseWorks}) nn
-            join ${authorships} a on a.work_id = nn.work_id
-          union
-          (select researcher_id from ${researcherEmbeddings} where model_id = ${modelId}
-            order by embedding <=> ${vector}::vector limit ${limits.denseResearchers})`),
-    )
-    return rows.map((r) => r.id)
+            join ${authorships} a on a.work_id = nn.work_id`),
+      ),
+      this.withKnnSettings<{ id: number }>(efSearch, (tx) =>
+        tx.execute(sql`select researcher_id as id from ${researcherEmbeddings} where model_id = ${modelId}
+          order by embedding <=> ${vector}::vector limit ${limits.denseResearchers}`),
+      ),
+    ])
+    return [...new Set([...authors, ...centroids].map((r) => r.id))]
   }
 
   /**
