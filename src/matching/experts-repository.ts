@@ -1,4 +1,4 @@
-import { type SQL, sql } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import { authorships, institutions, researchers, works } from '../../db/schema/catalog.js'
 import { researcherEmbeddings, workEmbeddings, workLexical } from '../../db/schema/embeddings.js'
 import { researcherLexical } from '../../db/schema/matching.js'
@@ -18,7 +18,7 @@ export interface WorkScore {
 }
 
 /** A researcher with the query's similarity to each of their works: the input of the affinity aggregate. */
-export interface ScoredResearcher extends ResearcherMeta {
+export interface ScoredResearcher extends Omit<ResearcherMeta, 'lastActiveYear'> {
   lexical: WorkScore[]
   /** Null when there is no dense query; works without a vector from the model are left out. */
   dense: WorkScore[] | null
@@ -39,7 +39,7 @@ export interface CandidateLimits {
   denseResearchers: number
 }
 
-interface Row extends ResearcherMeta {
+interface Row extends Omit<ResearcherMeta, 'lastActiveYear'> {
   lexicalWorks: number[] | null
   lexicalSims: number[] | null
   denseWorks: number[] | null
@@ -63,58 +63,102 @@ export class ExpertsRepository {
   }
 
   /**
-   * Candidates from the researcher-centroid and work kNN indexes, less `excluded`, each with the
-   * query's similarity to their lexical and dense centroids: cheap to get for hundreds of
-   * researchers, unlike a similarity to every one of their works. `lexicalIds`: the lexical
-   * neighbours when the caller has them already (see lexicalNeighbours), else they are found here.
+   * The authors of the works nearest the dense query and the researchers whose dense centroids
+   * are nearest it. Ids only: the HNSW settings (sequential scans off) would make the planner read
+   * all researchers to join a few hundred, so everything else is asked in a plain statement. The
+   * two searches run at once, on two connections where the database has them.
    */
-  async candidates(
+  async denseNeighbours(dense: NonNullable<QueryVectors['dense']>, limits: CandidateLimits) {
+    const { vector, modelId } = dense
+    const efSearch = Math.max(limits.denseWorks, limits.denseResearchers)
+    const [authors, centroids] = await Promise.all([
+      this.withKnnSettings<{ id: number }>(efSearch, (tx) =>
+        tx.execute(sql`select distinct a.researcher_id as id from (
+            select work_id from ${workEmbeddings} where model_id = ${modelId}
+             order by embedding <=> ${vector}::vector limit ${limits.denseWorks}) nn
+            join ${authorships} a on a.work_id = nn.work_id`),
+      ),
+      this.withKnnSettings<{ id: number }>(efSearch, (tx) =>
+        tx.execute(sql`select researcher_id as id from ${researcherEmbeddings} where model_id = ${modelId}
+          order by embedding <=> ${vector}::vector limit ${limits.denseResearchers}`),
+      ),
+    ])
+    return [...new Set([...authors, ...centroids].map((r) => r.id))]
+  }
+
+  /**
+   * The named researchers, less `excluded`, each with the query's similarity to their lexical
+   * and dense centroids (0 where they have none): cheap to get for hundreds of candidates,
+   * unlike a similarity to every one of their works.
+   */
+  async centroidScores(
     query: QueryVectors,
-    limits: CandidateLimits,
+    researcherIds: readonly number[],
     excluded: readonly number[],
-    lexicalIds?: readonly number[],
-  ) {
-    const sources: SQL[] = []
-    if (lexicalIds) {
-      if (lexicalIds.length > 0) sources.push(sql`(select unnest(${`{${lexicalIds.join(',')}}`}::int[]))`)
-    } else if (query.lexical)
-      sources.push(sql`(select researcher_id from ${researcherLexical}
-        order by centroid <#> ${query.lexical}::sparsevec limit ${limits.lexicalResearchers})`)
-    if (query.dense) {
-      const { vector, modelId } = query.dense
-      sources.push(sql`(select a.researcher_id from (
-          select work_id from ${workEmbeddings} where model_id = ${modelId}
-           order by embedding <=> ${vector}::vector limit ${limits.denseWorks}) nn
-          join ${authorships} a on a.work_id = nn.work_id)`)
-      sources.push(sql`(select researcher_id from ${researcherEmbeddings} where model_id = ${modelId}
-        order by embedding <=> ${vector}::vector limit ${limits.denseResearchers})`)
-    }
-    if (sources.length === 0) return []
+  ): Promise<CentroidCandidate[]> {
+    const excludedSet = new Set(excluded)
+    const ids = [...new Set(researcherIds)].filter((id) => !excludedSet.has(id))
+    if (ids.length === 0) return []
     const lexical = query.lexical ? sql`-(rl.centroid <#> ${query.lexical}::sparsevec)` : sql`null::float8`
     const dense = query.dense
       ? sql`(1 - (re.embedding <=> ${query.dense.vector}::vector))::float8`
       : sql`null::float8`
-    const efSearch = Math.max(limits.lexicalResearchers, limits.denseWorks, limits.denseResearchers)
-    return this.withKnnSettings(efSearch, (tx) =>
-      tx.execute(sql`
-        with pool as materialized (
-          select researcher_id as id from (${sql.join(sources, sql` union `)}) c (researcher_id)
-          ${excluded.length > 0 ? sql`where researcher_id not in (${idList(excluded)})` : sql``})
-        select r.id, r.name, r.institution_id as "institutionId", i.name as "institutionName",
-               i.country_code as "countryCode", r.open_to_collaborate as "openToCollaborate",
-               (select count(*)::int from ${authorships} a where a.researcher_id = r.id) as works,
-               coalesce(${lexical}, 0) as lexical, coalesce(${dense}, 0) as dense
-          from pool p join ${researchers} r on r.id = p.id
-          left join ${institutions} i on i.id = r.institution_id
-          left join ${researcherLexical} rl on rl.researcher_id = r.id
-          left join ${researcherEmbeddings} re on re.researcher_id = r.id and re.model_id = ${query.dense?.modelId ?? null}`),
-    ) as Promise<CentroidCandidate[]>
+    return this.database.rows<CentroidCandidate>(sql`
+      select r.id, r.name, r.institution_id as "institutionId", i.name as "institutionName",
+             i.country_code as "countryCode", r.open_to_collaborate as "openToCollaborate",
+             (select count(*)::int from ${authorships} a where a.researcher_id = r.id) as works,
+             coalesce(${lexical}, 0) as lexical, coalesce(${dense}, 0) as dense
+        from ${researchers} r
+        left join ${institutions} i on i.id = r.institution_id
+        left join ${researcherLexical} rl on rl.researcher_id = r.id
+        left join ${researcherEmbeddings} re on re.researcher_id = r.id and re.model_id = ${query.dense?.modelId ?? null}
+       where r.id = any(${idArray(ids)})`)
   }
 
   /** The named researchers that exist, with work scores. */
-  async affinity(query: QueryVectors, researcherIds: readonly number[]) {
+  async affinity(query: QueryVectors, researcherIds: readonly number[]): Promise<ScoredResearcher[]> {
     if (researcherIds.length === 0) return []
-    return this.scored(query, sql`select id from ${researchers} where id in (${idList(researcherIds)})`)
+    const lexical = query.lexical ? sql`-(l.vector <#> ${query.lexical}::sparsevec)` : sql`null::float8`
+    const dense = query.dense
+      ? sql`(1 - (e.embedding <=> ${query.dense.vector}::vector))::float8`
+      : sql`null::float8`
+    const modelId = query.dense?.modelId ?? null
+    // Aggregated per researcher (lateral): grouping the joined rows sorted them with their vectors.
+    const rows = await this.database.rows<Row>(sql`
+      select r.id, r.name, r.institution_id as "institutionId", i.name as "institutionName",
+             i.country_code as "countryCode", r.open_to_collaborate as "openToCollaborate", s.*
+        from ${researchers} r
+        left join ${institutions} i on i.id = r.institution_id
+        cross join lateral (
+          select count(*)::int as works,
+                 array_agg(a.work_id order by a.work_id) filter (where l.work_id is not null) as "lexicalWorks",
+                 array_agg(${lexical} order by a.work_id) filter (where l.work_id is not null) as "lexicalSims",
+                 array_agg(a.work_id order by a.work_id) filter (where e.work_id is not null) as "denseWorks",
+                 array_agg(${dense} order by a.work_id) filter (where e.work_id is not null) as "denseSims"
+            from ${authorships} a
+            left join ${workLexical} l on l.work_id = a.work_id and ${query.lexical !== null}
+            left join ${workEmbeddings} e on e.work_id = a.work_id and e.model_id = ${modelId}
+           where a.researcher_id = r.id) s
+       where r.id = any(${idArray(researcherIds)})`)
+    return rows.map(({ lexicalWorks, lexicalSims, denseWorks, denseSims, ...meta }) => ({
+      ...meta,
+      lexical: pairs(lexicalWorks, lexicalSims),
+      dense: query.dense ? pairs(denseWorks, denseSims) : null,
+    }))
+  }
+
+  /**
+   * The year of each named researcher's latest work (null without dated works). Apart from the
+   * work scores: it reads every work's row, which only the researchers shown or filtered need.
+   */
+  async lastActiveYears(researcherIds: readonly number[]) {
+    if (researcherIds.length === 0) return new Map<number, number | null>()
+    const rows = await this.database.rows<{ id: number; year: number | null }>(sql`
+      select a.researcher_id as id, max(w.year)::int as year
+        from ${authorships} a join ${works} w on w.id = a.work_id
+       where a.researcher_id = any(${idArray(researcherIds)})
+       group by a.researcher_id`)
+    return new Map(researcherIds.map((id) => [id, rows.find((r) => r.id === id)?.year ?? null]))
   }
 
   async evidenceWorks(workIds: readonly number[]) {
@@ -122,36 +166,6 @@ export class ExpertsRepository {
     const rows = await this.database.rows<{ id: number; title: string; year: number | null }>(sql`
       select id, title, year::int as year from ${works} where id in (${idList(workIds)})`)
     return new Map(rows.map((r) => [r.id, { title: r.title, year: r.year }]))
-  }
-
-  private async scored(query: QueryVectors, pool: SQL): Promise<ScoredResearcher[]> {
-    const lexical = query.lexical ? sql`-(l.vector <#> ${query.lexical}::sparsevec)` : sql`null::float8`
-    const dense = query.dense
-      ? sql`(1 - (e.embedding <=> ${query.dense.vector}::vector))::float8`
-      : sql`null::float8`
-    const modelId = query.dense?.modelId ?? null
-    const statement = sql`
-      with pool as materialized (${pool})
-      select r.id, r.name, r.institution_id as "institutionId", i.name as "institutionName",
-             i.country_code as "countryCode", r.open_to_collaborate as "openToCollaborate",
-             count(a.work_id)::int as works, max(w.year)::int as "lastActiveYear",
-             array_agg(a.work_id order by a.work_id) filter (where l.work_id is not null) as "lexicalWorks",
-             array_agg(${lexical} order by a.work_id) filter (where l.work_id is not null) as "lexicalSims",
-             array_agg(a.work_id order by a.work_id) filter (where e.work_id is not null) as "denseWorks",
-             array_agg(${dense} order by a.work_id) filter (where e.work_id is not null) as "denseSims"
-        from pool p join ${researchers} r on r.id = p.id
-        left join ${institutions} i on i.id = r.institution_id
-        left join ${authorships} a on a.researcher_id = r.id
-        left join ${works} w on w.id = a.work_id
-        left join ${workLexical} l on l.work_id = a.work_id and ${query.lexical !== null}
-        left join ${workEmbeddings} e on e.work_id = a.work_id and e.model_id = ${modelId}
-       group by r.id, i.id`
-    const rows = await this.database.rows<Row>(statement)
-    return rows.map(({ lexicalWorks, lexicalSims, denseWorks, denseSims, ...meta }) => ({
-      ...meta,
-      lexical: pairs(lexicalWorks, lexicalSims),
-      dense: query.dense ? pairs(denseWorks, denseSims) : null,
-    }))
   }
 
   private async withKnnSettings<T>(efSearch: number, query: (tx: Tx) => Promise<unknown>): Promise<T[]> {
@@ -167,6 +181,9 @@ export class ExpertsRepository {
     })
   }
 }
+
+/** One array parameter however many ids: the planner then expects as many rows as there are ids. */
+const idArray = (ids: readonly number[]) => sql`${`{${ids.join(',')}}`}::int[]`
 
 function pairs(ids: number[] | null, sims: number[] | null): WorkScore[] {
   if (!ids || !sims) return []

@@ -87,20 +87,27 @@ export class ExpertsService {
     const pendingDense = this.denseQuery(text)
     const pendingExcluded = this.conflicted(conflicts)
     pendingExcluded.catch(() => {})
+    // The model takes longest and only the dense neighbours need its vector: weighting the terms,
+    // the lexical neighbours and the conflicts are read from the database meanwhile.
     const lexical = await lexicalQuery(this.candidates, text)
-    const lexicalIds =
-      lexical && this.embedder
-        ? await this.experts.lexicalNeighbours(lexical, this.settings.candidates.lexicalResearchers)
-        : undefined
+    const pendingLexicalIds = lexical
+      ? this.experts.lexicalNeighbours(lexical, this.settings.candidates.lexicalResearchers)
+      : Promise.resolve([])
+    pendingLexicalIds.catch(() => {})
     const query = { lexical, dense: await pendingDense }
     if (!query.lexical && !query.dense) throw new BadRequestError('The text has no searchable words')
+    const [lexicalIds, denseIds] = await Promise.all([
+      pendingLexicalIds,
+      query.dense ? this.experts.denseNeighbours(query.dense, this.settings.candidates) : [],
+    ])
     const excluded = await pendingExcluded
 
     // Centroid similarity only shortlists; the affinity over every work decides the order. The
-    // last active year costs a read of every work, so that filter waits for the shortlist.
-    const { activeSince: _, ...centroidFilters } = filters
+    // last active year costs a read of every work: it is read for the shortlist only when a
+    // filter needs it, else for the researchers shown.
+    const { activeSince, ...centroidFilters } = filters
     const shortlist = (
-      await this.experts.candidates(query, this.settings.candidates, [...excluded.researchers], lexicalIds)
+      await this.experts.centroidScores(query, [...lexicalIds, ...denseIds], [...excluded.researchers])
     )
       .filter(
         (m) =>
@@ -110,23 +117,30 @@ export class ExpertsService {
       .map((m) => ({ id: m.id, score: this.weights.lexical * m.lexical + this.weights.dense * m.dense }))
       .sort(byScoreThenId)
       .slice(0, Math.max(this.settings.shortlist, 2 * k))
-    const top = (
-      await this.experts.affinity(
-        query,
-        shortlist.map((c) => c.id),
+      .map((c) => c.id)
+    const [scored, shortlistYears] = await Promise.all([
+      this.experts.affinity(query, shortlist),
+      activeSince !== undefined ? this.experts.lastActiveYears(shortlist) : null,
+    ])
+    const top = scored
+      .filter(
+        (m) =>
+          !shortlistYears ||
+          passesFilters({ ...m, lastActiveYear: shortlistYears.get(m.id) ?? null }, filters),
       )
-    )
-      .filter((m) => passesFilters(m, filters))
       .map((r) => ({ researcher: r, ...this.score(r) }))
       .sort((a, b) =>
         byScoreThenId({ id: a.researcher.id, score: a.score }, { id: b.researcher.id, score: b.score }),
       )
       .slice(0, k)
-    const works = await this.experts.evidenceWorks(top.flatMap((a) => a.evidence.map((w) => w.workId)))
+    const [works, years] = await Promise.all([
+      this.experts.evidenceWorks(top.flatMap((a) => a.evidence.map((w) => w.workId))),
+      shortlistYears ?? this.experts.lastActiveYears(top.map((a) => a.researcher.id)),
+    ])
     return {
       items: top.map(
         (a): ExpertHit => ({
-          researcher: researcherRef(a.researcher),
+          researcher: researcherRef({ ...a.researcher, lastActiveYear: years.get(a.researcher.id) ?? null }),
           score: a.score,
           components: a.components,
           evidence: evidence(a.evidence, works),

@@ -30,6 +30,35 @@ t.test('expert search: topical experts first, with evidence works', async (t) =>
   t.same(body.signals, { lexical: true, dense: false })
 })
 
+t.test('expert search: last active year of each expert shown, and the activeSince filter', async (t) => {
+  const app = await build(t, { clock })
+  const ids = await seed(app)
+  const token = await officerToken(app)
+  const search = async (filters: object) => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/experts/search',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { text: FOLDING_CALL, k: 10, filters },
+    })
+    t.equal(res.statusCode, 200)
+    const items: { researcher: { id: number; works: number; lastActiveYear: number | null } }[] =
+      res.json().items
+    return new Map(items.map((e) => [e.researcher.id, e.researcher]))
+  }
+  const all = await search({})
+  // Ada: works of 2023, 2022 and 2020; Hal: one work of 2021 (see the fixtures).
+  t.same(all.get(ids.get('A1')!), { ...all.get(ids.get('A1')!), works: 3, lastActiveYear: 2023 })
+  t.same(all.get(ids.get('A8')!), { ...all.get(ids.get('A8')!), works: 1, lastActiveYear: 2021 })
+  t.equal(all.get(ids.get('A3')!)?.lastActiveYear, 2023)
+  const recent = await search({ activeSince: 2022 })
+  t.notOk(recent.has(ids.get('A8')!), 'an expert whose last work is older is left out')
+  t.ok(
+    ['A1', 'A2', 'A3', 'A4'].every((x) => recent.get(ids.get(x)!)?.lastActiveYear === 2023),
+    'the others stay, with their last active year',
+  )
+})
+
 t.test('expert search with a model: lexical and dense candidates, both signals scored', async (t) => {
   const app = await build(t, { clock, embedder: await testEmbedderOption() })
   const ids = await seed(app)
