@@ -3,7 +3,7 @@ import { authorships, institutions, researchers, topics, works, workTopics } fro
 import { lexicalTerms, researcherEmbeddings, workLexical } from '../../db/schema/embeddings.js'
 import { researcherLexical } from '../../db/schema/matching.js'
 import type { Database } from '../infra/db/database.js'
-import { idList, knnRows } from './sql.js'
+import { idList, inList, knnRows } from './sql.js'
 
 export interface ResearcherMeta {
   id: number
@@ -198,9 +198,6 @@ export interface Explanations {
   topics: SharedTopic[]
   names: Map<number, string>
 }
-
-/** An id list for `in (…)` that may be empty. */
-const inList = (ids: readonly number[]) => (ids.length > 0 ? idList(ids) : sql`null`)
 
 function metaQuery(ids: readonly number[]) {
   return sql`

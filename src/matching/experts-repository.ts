@@ -4,7 +4,7 @@ import { researcherEmbeddings, workEmbeddings, workLexical } from '../../db/sche
 import { researcherLexical } from '../../db/schema/matching.js'
 import type { Database } from '../infra/db/database.js'
 import type { ResearcherMeta } from './candidates-repository.js'
-import { idList } from './sql.js'
+import { idArray, idList, knnRows } from './sql.js'
 
 /** A query text as stored vectors: the lexical one always when it has terms, the dense one with a model. */
 export interface QueryVectors {
@@ -30,8 +30,6 @@ export interface CentroidCandidate extends Omit<ResearcherMeta, 'lastActiveYear'
   dense: number
 }
 
-type Tx = Parameters<Parameters<Database['db']['transaction']>[0]>[0]
-
 /** How many nearest neighbours each index contributes to an expert search's candidates. */
 export interface CandidateLimits {
   lexicalResearchers: number
@@ -55,9 +53,11 @@ export class ExpertsRepository {
    * needs no dense vector, so an expert search runs it while the query text is being embedded.
    */
   async lexicalNeighbours(lexical: string, limit: number): Promise<number[]> {
-    const rows = await this.withKnnSettings<{ id: number }>(limit, (tx) =>
-      tx.execute(sql`select researcher_id as id from ${researcherLexical}
-        order by centroid <#> ${lexical}::sparsevec limit ${limit}`),
+    const rows = await knnRows<{ id: number }>(
+      this.database,
+      limit,
+      sql`select researcher_id as id from ${researcherLexical}
+        order by centroid <#> ${lexical}::sparsevec limit ${limit}`,
     )
     return rows.map((r) => r.id)
   }
@@ -72,15 +72,19 @@ export class ExpertsRepository {
     const { vector, modelId } = dense
     const efSearch = Math.max(limits.denseWorks, limits.denseResearchers)
     const [authors, centroids] = await Promise.all([
-      this.withKnnSettings<{ id: number }>(efSearch, (tx) =>
-        tx.execute(sql`select distinct a.researcher_id as id from (
+      knnRows<{ id: number }>(
+        this.database,
+        efSearch,
+        sql`select distinct a.researcher_id as id from (
             select work_id from ${workEmbeddings} where model_id = ${modelId}
              order by embedding <=> ${vector}::vector limit ${limits.denseWorks}) nn
-            join ${authorships} a on a.work_id = nn.work_id`),
+            join ${authorships} a on a.work_id = nn.work_id`,
       ),
-      this.withKnnSettings<{ id: number }>(efSearch, (tx) =>
-        tx.execute(sql`select researcher_id as id from ${researcherEmbeddings} where model_id = ${modelId}
-          order by embedding <=> ${vector}::vector limit ${limits.denseResearchers}`),
+      knnRows<{ id: number }>(
+        this.database,
+        efSearch,
+        sql`select researcher_id as id from ${researcherEmbeddings} where model_id = ${modelId}
+          order by embedding <=> ${vector}::vector limit ${limits.denseResearchers}`,
       ),
     ])
     return [...new Set([...authors, ...centroids].map((r) => r.id))]
@@ -158,7 +162,8 @@ export class ExpertsRepository {
         from ${authorships} a join ${works} w on w.id = a.work_id
        where a.researcher_id = any(${idArray(researcherIds)})
        group by a.researcher_id`)
-    return new Map(researcherIds.map((id) => [id, rows.find((r) => r.id === id)?.year ?? null]))
+    const years = new Map(rows.map((r) => [r.id, r.year]))
+    return new Map(researcherIds.map((id) => [id, years.get(id) ?? null]))
   }
 
   async evidenceWorks(workIds: readonly number[]) {
@@ -167,23 +172,7 @@ export class ExpertsRepository {
       select id, title, year::int as year from ${works} where id in (${idList(workIds)})`)
     return new Map(rows.map((r) => [r.id, { title: r.title, year: r.year }]))
   }
-
-  private async withKnnSettings<T>(efSearch: number, query: (tx: Tx) => Promise<unknown>): Promise<T[]> {
-    return this.database.db.transaction(async (tx) => {
-      // One statement for all settings: each SET is a round trip. pgvector's HNSW scan returns at
-      // most ef_search rows unless iterative scanning is on. The planner prices HNSW scans above
-      // sequential ones at this size; JIT compiling a query this cheap costs more than it saves.
-      await tx.execute(sql`select set_config('hnsw.ef_search', ${String(Math.min(1000, Math.max(40, efSearch)))}, true),
-        set_config('hnsw.iterative_scan', 'relaxed_order', true),
-        set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)`)
-      const result = (await query(tx)) as T[] | { rows: T[] }
-      return Array.isArray(result) ? [...result] : result.rows
-    })
-  }
 }
-
-/** One array parameter however many ids: the planner then expects as many rows as there are ids. */
-const idArray = (ids: readonly number[]) => sql`${`{${ids.join(',')}}`}::int[]`
 
 function pairs(ids: number[] | null, sims: number[] | null): WorkScore[] {
   if (!ids || !sims) return []

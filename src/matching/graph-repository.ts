@@ -14,19 +14,13 @@ export class GraphRepository {
 
   /** Every co-author edge of each given researcher: z → (c → edge); researchers without edges are absent. */
   async edgesOf(ids: readonly number[]): Promise<Map<number, Map<number, Edge>>> {
-    const out = new Map<number, Map<number, Edge>>()
-    if (ids.length === 0) return out
+    if (ids.length === 0) return new Map()
     // One JSON value instead of a row per edge: the walk reads ten thousand edges and more, and
     // decoding them row by row cost several times the statement itself.
     const [row] = await this.database.rows<{ edges: EdgeRow[] | null }>(sql`
       select json_agg(json_build_array(researcher_id, coauthor_id, joint_works, last_year)) as edges
         from ${coauthorEdges} where researcher_id in (${idList(ids)})`)
-    for (const [z, c, jointWorks, lastYear] of row?.edges ?? []) {
-      const edges = out.get(z) ?? new Map<number, Edge>()
-      out.set(z, edges)
-      edges.set(c!, { jointWorks: jointWorks!, lastYear: lastYear ?? 0 })
-    }
-    return out
+    return edgeMap(row?.edges ?? [])
   }
 
   /**
@@ -52,13 +46,7 @@ export class GraphRepository {
       )
       select json_agg(json_build_array(o.id, e.coauthor_id, e.joint_works, e.last_year)) as edges
         from around o left join ${coauthorEdges} e on e.researcher_id = o.id`)
-    const out = new Map<number, Map<number, Edge>>()
-    for (const [z, c, jointWorks, lastYear] of row!.edges) {
-      const edges = out.get(z) ?? new Map<number, Edge>()
-      out.set(z, edges)
-      if (c !== null) edges.set(c, { jointWorks: jointWorks!, lastYear: lastYear ?? 0 })
-    }
-    return out
+    return edgeMap(row!.edges)
   }
 
   /** Co-authors of the given researchers on works from `sinceYear` on (undated works count). */
@@ -72,4 +60,15 @@ export class GraphRepository {
        where a.researcher_id in (${idList(researcherIds)}) and (w.year is null or w.year >= ${sinceYear})`)
     return rows.map((r) => r.id)
   }
+}
+
+/** z → (c → edge) from edge rows; a row without a co-author gives z an empty entry. */
+function edgeMap(rows: readonly EdgeRow[]): Map<number, Map<number, Edge>> {
+  const out = new Map<number, Map<number, Edge>>()
+  for (const [z, c, jointWorks, lastYear] of rows) {
+    const edges = out.get(z) ?? new Map<number, Edge>()
+    out.set(z, edges)
+    if (c !== null) edges.set(c, { jointWorks: jointWorks!, lastYear: lastYear ?? 0 })
+  }
+  return out
 }
