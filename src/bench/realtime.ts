@@ -13,11 +13,10 @@
  */
 
 import { type ChildProcess, fork } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import postgres from 'postgres'
 import { buildApp } from '../app.js'
 import { type Database, openDatabase } from '../infra/db/database.js'
+import { openScratchPostgres } from '../infra/db/scratch.js'
 import type { FollowersLookup } from '../notifications/followers.js'
 import type { FromWorker, ToWorker, WorkerClient } from './client-worker.js'
 import { countInvitations, seedMembers } from './seed.js'
@@ -37,27 +36,10 @@ function textOption(name: string): string | undefined {
 }
 
 /** PGlite in memory, or a throw-away database on the given PostgreSQL server. */
-async function scratchDatabase(
-  baseUrl: string | undefined,
-): Promise<{ database: Database; drop(): Promise<void> }> {
-  if (!baseUrl) {
-    const database = await openDatabase({ kind: 'pglite' })
-    return { database, drop: () => database.close() }
-  }
-  const name = `collabmatch_bench_${randomBytes(4).toString('hex')}`
-  const admin = postgres(baseUrl, { max: 1, onnotice: () => {} })
-  await admin.unsafe(`create database ${name}`)
-  const url = new URL(baseUrl)
-  url.pathname = `/${name}`
-  const database = await openDatabase({ kind: 'postgres', url: url.toString(), poolMax: 20 })
-  return {
-    database,
-    async drop() {
-      await database.close()
-      await admin.unsafe(`drop database if exists ${name} with (force)`)
-      await admin.end()
-    },
-  }
+async function scratchDatabase(baseUrl: string | undefined): Promise<Database> {
+  return baseUrl
+    ? openScratchPostgres(baseUrl, { prefix: 'collabmatch_bench', poolMax: 20 })
+    : openDatabase({ kind: 'pglite' })
 }
 
 function openFileLimit(): number {
@@ -98,7 +80,7 @@ async function main(): Promise<void> {
   }
 
   const databaseUrl = textOption('database-url')
-  const { database, drop } = await scratchDatabase(databaseUrl)
+  const database = await scratchDatabase(databaseUrl)
   await database.migrate()
   // Follows belong to another capability; the benchmark's researcher is followed by every client.
   let followerIds: number[] = []
@@ -220,7 +202,7 @@ async function main(): Promise<void> {
 
   send({ type: 'close' })
   await app.close()
-  await drop()
+  await database.close()
   clearTimeout(deadline)
 }
 

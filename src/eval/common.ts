@@ -1,9 +1,9 @@
 import { join } from 'node:path'
-import postgres from 'postgres'
 import { createServices, type Services } from '../app.js'
 import type { Clock } from '../infra/clock.js'
 import { type Database, openDatabase } from '../infra/db/database.js'
 import { PROFILE_INDEXES, withoutIndexes } from '../infra/db/deferred-indexes.js'
+import { openScratchPostgres } from '../infra/db/scratch.js'
 import type { Embedder } from '../infra/embedder/embedder.js'
 import { loadTransformersEmbedder } from '../infra/embedder/transformers-embedder.js'
 
@@ -58,7 +58,9 @@ export async function freshServices(
   clock?: Clock,
   databaseUrl: string | null = null,
 ): Promise<{ database: Database; services: Services }> {
-  const database = databaseUrl ? await scratchPostgres(databaseUrl) : await openDatabase({ kind: 'pglite' })
+  const database = databaseUrl
+    ? await openScratchPostgres(databaseUrl, { prefix: 'collabmatch_eval', poolMax: 4 })
+    : await openDatabase({ kind: 'pglite' })
   await database.migrate()
   const services = createServices(
     database,
@@ -91,24 +93,6 @@ export async function load(database: Database, services: Services, works: unknow
     await services.embeddingWorker.drain()
     await services.matchingProfiles.settled()
   })
-}
-
-/** A new, uniquely named database on the server of `url`, dropped again when it is closed. */
-async function scratchPostgres(url: string): Promise<Database> {
-  const name = `collabmatch_eval_${process.pid}_${Date.now()}`
-  const admin = postgres(url, { max: 1, onnotice: () => {} })
-  await admin.unsafe(`create database ${name}`)
-  const target = new URL(url)
-  target.pathname = `/${name}`
-  const database = await openDatabase({ kind: 'postgres', url: target.toString(), poolMax: 4 })
-  return {
-    ...database,
-    async close() {
-      await database.close()
-      await admin.unsafe(`drop database if exists ${name}`)
-      await admin.end()
-    },
-  }
 }
 
 export const dataPath = (dir: string, ...parts: string[]) => join(dir, ...parts)

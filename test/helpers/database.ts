@@ -1,12 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'drizzle-orm'
-import postgres from 'postgres'
 import tap from 'tap'
 import { type Database, openDatabase } from '../../src/infra/db/database.js'
 import { migrationsFolder } from '../../src/infra/db/paths.js'
+import { openScratchPostgres } from '../../src/infra/db/scratch.js'
 
 let shared: Promise<Database> | undefined
 
@@ -31,18 +31,9 @@ export async function createTestDatabase(): Promise<Database> {
     tap.teardown(() => database.close())
     return database
   }
-  const name = `collabmatch_test_${process.pid}_${randomBytes(4).toString('hex')}`
-  const admin = postgres(baseUrl, { max: 1, onnotice: () => {} })
-  await admin.unsafe(`create database ${name}`)
-  const url = new URL(baseUrl)
-  url.pathname = `/${name}`
-  const database = await openDatabase({ kind: 'postgres', url: url.toString(), poolMax: 5 })
+  const database = await openScratchPostgres(baseUrl, { prefix: 'collabmatch_test', poolMax: 5 })
   await database.migrate()
-  tap.teardown(async () => {
-    await database.close()
-    await admin.unsafe(`drop database if exists ${name} with (force)`)
-    await admin.end()
-  })
+  tap.teardown(() => database.close())
   return database
 }
 
