@@ -1,10 +1,5 @@
 import type { DomainEventMap } from '../infra/events.js'
-import type {
-  NotificationData,
-  NotificationPage,
-  NotificationType,
-  NotificationView,
-} from '../realtime/contract.js'
+import type { NotificationPage, NotificationView } from '../realtime/contract.js'
 import type { Push } from '../realtime/push.js'
 import type { FollowersLookup } from './followers.js'
 import type { NotificationsRepository, OutboxRow, PlannedNotification } from './repository.js'
