@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import type { Test } from 'tap'
 import { signUp } from '../helpers/identity.js'
 
 export const clock = { now: () => new Date('2024-06-01T00:00:00Z') }
@@ -128,4 +129,21 @@ export async function claimant(app: FastifyInstance, researcherId: number) {
     undefined,
   )
   return user.headers
+}
+
+/** The suggestions of `researcherId` as `headers` see them, asserting the request succeeded. */
+export async function suggestionsOf(
+  t: Test,
+  app: FastifyInstance,
+  researcherId: number,
+  headers: Record<string, string>,
+  query = '',
+) {
+  const res = await app.inject({
+    method: 'GET',
+    url: `/v1/researchers/${researcherId}/suggestions?${query}`,
+    headers,
+  })
+  t.equal(res.statusCode, 200)
+  return res.json().items as { researcher: { id: number }; explanation: unknown }[]
 }

@@ -4,7 +4,7 @@ import { GraphRepository } from '../../src/matching/graph-repository.js'
 import { edgeStrength } from '../../src/matching/scoring.js'
 import { build } from '../helpers/build.js'
 import { freshDatabase } from '../helpers/database.js'
-import { claimant, clock, seed } from './fixtures.js'
+import { claimant, clock, seed, suggestionsOf } from './fixtures.js'
 
 t.test('edgesAround: own edges plus those of the strongest co-authors, as edgesOf gives them', async (t) => {
   const database = await freshDatabase()
@@ -32,15 +32,7 @@ t.test('explanations of candidates past the first ones are fetched when filters 
   const app = await build(t, { clock })
   const ids = await seed(app)
   const owner = await claimant(app, ids.get('A1')!)
-  const get = async (query: string) => {
-    const res = await app.inject({
-      method: 'GET',
-      url: `/v1/researchers/${ids.get('A1')}/suggestions?${query}`,
-      headers: owner,
-    })
-    t.equal(res.statusCode, 200)
-    return res.json().items as { researcher: { id: number }; explanation: unknown }[]
-  }
+  const get = (query: string) => suggestionsOf(t, app, ids.get('A1')!, owner, query)
   const all = await get('')
   const last = all.at(-1)!
   t.ok(all.length >= 2 && last.researcher.id === ids.get('A8'), 'the French candidate ranks last')

@@ -2,7 +2,7 @@ import t from 'tap'
 import { build } from '../helpers/build.js'
 import { signUp } from '../helpers/identity.js'
 import { testEmbedderOption } from '../helpers/model.js'
-import { claimant, clock, institutionOf, NEW_LINK_WORKS, seed } from './fixtures.js'
+import { claimant, clock, institutionOf, NEW_LINK_WORKS, seed, suggestionsOf } from './fixtures.js'
 
 t.test('suggestions: hop-2 topical neighbour first, co-authors left out, real explanations', async (t) => {
   const app = await build(t, { clock })
@@ -58,15 +58,8 @@ t.test('suggestions: filters and options exclude exactly what they should', asyn
   const app = await build(t, { clock })
   const ids = await seed(app)
   const owner = await claimant(app, ids.get('A1')!)
-  const get = async (query: string) => {
-    const res = await app.inject({
-      method: 'GET',
-      url: `/v1/researchers/${ids.get('A1')}/suggestions?${query}`,
-      headers: owner,
-    })
-    t.equal(res.statusCode, 200)
-    return res.json().items.map((s: { researcher: { id: number } }) => s.researcher.id) as number[]
-  }
+  const get = async (query: string) =>
+    (await suggestionsOf(t, app, ids.get('A1')!, owner, query)).map((s) => s.researcher.id)
   const all = await get('')
   t.same(new Set(all), new Set([ids.get('A3'), ids.get('A4'), ids.get('A8')]))
   t.same(

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { createServices } from '../../src/app.js'
 import type { Database } from '../../src/infra/db/database.js'
 import type { NormalizedWork } from '../../src/ingest/openalex.js'
@@ -32,7 +32,8 @@ const outboxRows = async (database: Database) => {
   return row!.n
 }
 
-t.test('follow notifications survive a writer that dies before fanning out', async (t) => {
+/** A listening app sweeping every second, a fan following an author, and the fan's follow:work pushes. */
+async function fanOfAuthor(t: Test) {
   const { app, database, url } = await buildListening(t, { config: { REALTIME_OUTBOX_SWEEP_SECONDS: 1 } })
   const author = await createMember(database, app.services.tokens)
   const fan = await createMember(database, app.services.tokens)
@@ -43,7 +44,11 @@ t.test('follow notifications survive a writer that dies before fanning out', asy
   })
   t.equal(followed.statusCode, 200)
   const tab = await connect(t, url, { token: fan.token })
-  const pushed = collect<NotificationView>(tab, 'follow:work')
+  return { app, database, author, fan, pushed: collect<NotificationView>(tab, 'follow:work') }
+}
+
+t.test('follow notifications survive a writer that dies before fanning out', async (t) => {
+  const { app, database, author, fan, pushed } = await fanOfAuthor(t)
 
   // Another composition root on the same database with nobody fanning out: an importer process
   // that committed its batch and died before telling anyone.
@@ -69,16 +74,7 @@ t.test('follow notifications survive a writer that dies before fanning out', asy
 })
 
 t.test('the fast path and the sweeper never both handle an event', async (t) => {
-  const { app, database, url } = await buildListening(t, { config: { REALTIME_OUTBOX_SWEEP_SECONDS: 1 } })
-  const author = await createMember(database, app.services.tokens)
-  const fan = await createMember(database, app.services.tokens)
-  await app.inject({
-    method: 'PUT',
-    url: `/v1/researchers/${author.researcherId}/follow`,
-    headers: { authorization: `Bearer ${fan.token}` },
-  })
-  const tab = await connect(t, url, { token: fan.token })
-  const pushed = collect<NotificationView>(tab, 'follow:work')
+  const { app, database, author, pushed } = await fanOfAuthor(t)
   for (let i = 0; i < 5; i++) await app.services.ingest.storeWorks([work(`W-fast-${i}`, author)])
   await waitFor(() => pushed.length === 5, 10_000, 'five follow:work pushes')
   await sleep(2_500)
@@ -122,16 +118,7 @@ t.test('a fan-out that failed is retried by the sweeper', async (t) => {
 })
 
 t.test('an event that keeps failing does not hold back the ones behind it', async (t) => {
-  const { app, database, url } = await buildListening(t, { config: { REALTIME_OUTBOX_SWEEP_SECONDS: 1 } })
-  const author = await createMember(database, app.services.tokens)
-  const fan = await createMember(database, app.services.tokens)
-  await app.inject({
-    method: 'PUT',
-    url: `/v1/researchers/${author.researcherId}/follow`,
-    headers: { authorization: `Bearer ${fan.token}` },
-  })
-  const tab = await connect(t, url, { token: fan.token })
-  const pushed = collect<NotificationView>(tab, 'follow:work')
+  const { database, author, pushed } = await fanOfAuthor(t)
   // Written by a newer version of the service, say: this one cannot handle it.
   await database.rows(sql`insert into domain_outbox (event, payload) values ('works:renamed', '{}')`)
   const importer = createServices(database, { AUTH_SECRET: TEST_AUTH_SECRET })
