@@ -19,15 +19,7 @@ import {
   suggestionScore,
   twoHopScores,
 } from './scoring.js'
-import {
-  DEFAULT_WALK,
-  frontierOf,
-  pathTo,
-  startWalk,
-  type WalkSettings,
-  type WalkState,
-  walkStep,
-} from './walk.js'
+import { DEFAULT_WALK, frontierOf, pathTo, startWalk, type WalkSettings, walkStep } from './walk.js'
 
 export interface SuggestionOptions extends MetaFilters {
   limit: number
@@ -103,6 +95,18 @@ export interface RankedCandidate {
   components: SuggestionComponents
 }
 
+/**
+ * A researcher's whole candidate pool, scored, before filters and explanations: what is stored.
+ * Filters, exclusions and the list length only pick from it, so every such request is served from
+ * one stored ranking; only weights and `includeCoauthors` change the pool and need another.
+ */
+interface StoredRanking {
+  computedAt: string
+  weights: SuggestionWeights
+  /** Best first, each with the walk's path to it (researcher ids from the owner on). */
+  candidates: (RankedCandidate & { path: number[] | null })[]
+}
+
 export class SuggestionsService {
   /** Default lists computed in the background, by researcher (see `warm`). */
   private readonly warming = new Map<number, Promise<void>>()
@@ -156,12 +160,22 @@ export class SuggestionsService {
 
   private async cachedOrComputed(researcherId: number, options: SuggestionOptions): Promise<SuggestionList> {
     await this.profiles.settled()
-    const key = paramsHash(options)
-    const cached = await this.cache.get<SuggestionList>(researcherId, key)
+    const key = rankingKey(options)
+    const cached = await this.cache.get<StoredRanking>(researcherId, key)
     const now = this.clock.now()
-    if (cached && !cached.stale && now.getTime() - cached.computedAt.getTime() < this.settings.maxAgeMs)
-      return { ...cached.payload, cached: true }
-    return this.recompute(researcherId, options, key, cached?.payload ?? null)
+    const fresh =
+      cached && !cached.stale && now.getTime() - cached.computedAt.getTime() < this.settings.maxAgeMs
+    const ranking = fresh
+      ? cached.payload
+      : await this.recompute(researcherId, options, key, cached?.payload ?? null)
+    const { ranked, meta, explanations } = await this.select(researcherId, ranking.candidates, options, true)
+    return {
+      researcherId,
+      computedAt: ranking.computedAt,
+      cached: Boolean(fresh),
+      weights: ranking.weights,
+      items: await this.explain(researcherId, ranked, meta, explanations),
+    }
   }
 
   /**
@@ -182,49 +196,42 @@ export class SuggestionsService {
   /** The ranking alone, for evaluation: the same candidate generation and scoring as `suggest`. */
   async rank(researcherId: number, options: SuggestionOptions): Promise<RankedCandidate[]> {
     await this.profiles.settled()
-    const { ranked } = await this.rankWithMeta(researcherId, options)
+    const { candidates } = await this.rankCandidates(researcherId, options)
+    const { ranked } = await this.select(researcherId, candidates, options, false)
     return ranked
   }
 
+  /** Scores the pool afresh and stores it; a new strong candidate near the top is announced. */
   private async recompute(
     researcherId: number,
     options: SuggestionOptions,
     key: string,
-    previous: SuggestionList | null,
-  ): Promise<SuggestionList> {
-    const weights = { ...DEFAULT_SUGGESTION_WEIGHTS, ...options.weights }
-    const { ranked, meta, walk, explanations } = await this.rankWithMeta(researcherId, options, true)
-    const items = await this.explain(researcherId, ranked, meta, walk, explanations)
-    const computedAt = this.clock.now()
-    const list: SuggestionList = {
-      researcherId,
-      computedAt: computedAt.toISOString(),
-      cached: false,
-      weights,
-      items,
-    }
-    await this.cache.put(researcherId, key, list, computedAt)
+    previous: StoredRanking | null,
+  ): Promise<StoredRanking> {
+    const ranking = await this.rankCandidates(researcherId, options)
+    await this.cache.put(researcherId, key, ranking, new Date(ranking.computedAt))
     if (previous) {
-      const known = new Set(previous.items.map((s) => s.researcher.id))
-      for (const item of items) {
-        if (item.score >= this.settings.strongScore && !known.has(item.researcher.id))
+      const known = new Set(previous.candidates.slice(0, DEFAULT_SUGGESTION_LIMIT).map((c) => c.id))
+      for (const c of ranking.candidates.slice(0, DEFAULT_SUGGESTION_LIMIT)) {
+        if (c.score >= this.settings.strongScore && !known.has(c.id))
           this.events.emit('suggestion:created', {
             researcherId,
-            suggestedResearcherId: item.researcher.id,
-            score: item.score,
+            suggestedResearcherId: c.id,
+            score: c.score,
           })
       }
     }
-    return list
+    return ranking
   }
 
   /**
-   * The ranking, and with `explain` the explanations of the first `limit` candidates fetched with
-   * their records: without filters those are the ranked ones, so one statement serves both.
+   * Scores every candidate the kNN searches and the walk reach. Depends on the weights and
+   * `includeCoauthors` only: filters and exclusions are applied when a list is picked from it.
    */
-  private async rankWithMeta(researcherId: number, options: SuggestionOptions, explain = false) {
+  private async rankCandidates(researcherId: number, options: SuggestionOptions): Promise<StoredRanking> {
     const weights = { ...DEFAULT_SUGGESTION_WEIGHTS, ...options.weights }
-    const referenceYear = this.clock.now().getUTCFullYear()
+    const computedAt = this.clock.now()
+    const referenceYear = computedAt.getUTCFullYear()
     // The kNN searches do not depend on the walk: both run at once, on separate connections.
     const [{ walk, edges }, found] = await Promise.all([
       this.walk(researcherId, referenceYear),
@@ -237,7 +244,7 @@ export class SuggestionsService {
     const neighbours = edges.get(researcherId) ?? new Map<number, Edge>()
     const hop2 = twoHopScores(researcherId, neighbours, edges, referenceYear)
 
-    const excluded = new Set<number>([researcherId, ...(options.excludeIds ?? [])])
+    const excluded = new Set<number>([researcherId])
     if (!options.includeCoauthors) for (const id of neighbours.keys()) excluded.add(id)
     const graphComponents = (id: number) => ({
       graph: hop2.get(id)?.graph ?? 0,
@@ -300,33 +307,53 @@ export class SuggestionsService {
       if (score > 0) scored.push({ id, score, components })
     }
     scored.sort(byScoreThenId)
+    return {
+      computedAt: computedAt.toISOString(),
+      weights,
+      candidates: scored.map((c) => ({ ...c, path: pathTo(walk, c.id) })),
+    }
+  }
+
+  /**
+   * The first `limit` candidates that pass the filters, and with `explain` the explanations of the
+   * likely ones fetched with their records: without filters those are the picked ones, so one
+   * statement serves both.
+   */
+  private async select(
+    researcherId: number,
+    candidates: StoredRanking['candidates'],
+    options: SuggestionOptions,
+    explain: boolean,
+  ) {
+    const excluded = new Set(options.excludeIds)
+    const scored = excluded.size > 0 ? candidates.filter((c) => !excluded.has(c.id)) : candidates
     // Filters need each candidate's record; read them best first until the list is full.
     const meta = new Map<number, ResearcherMeta>()
-    const ranked: RankedCandidate[] = []
+    const ranked: StoredRanking['candidates'] = []
     let explanations: (Explanations & { explained: Set<number> }) | null = null
     const chunk = Math.max(options.limit * 2, 20)
     for (let i = 0; i < scored.length && ranked.length < options.limit; i += chunk) {
-      const slice = scored.slice(i, i + chunk).map((r) => r.id)
+      const slice = scored.slice(i, i + chunk)
       let records: Map<number, ResearcherMeta>
       if (explain && i === 0) {
         const likely = slice.slice(0, options.limit)
         const { meta: m, ...rest } = await this.candidates.details(
           researcherId,
-          slice,
-          likely,
-          pathNodes(walk, likely),
+          slice.map((r) => r.id),
+          likely.map((r) => r.id),
+          pathNodes(likely),
         )
         records = m
-        explanations = { ...rest, explained: new Set(likely) }
-      } else records = await this.candidates.meta(slice)
-      for (const r of scored.slice(i, i + chunk)) {
+        explanations = { ...rest, explained: new Set(likely.map((r) => r.id)) }
+      } else records = await this.candidates.meta(slice.map((r) => r.id))
+      for (const r of slice) {
         const m = records.get(r.id)
         if (!m || !passesFilters(m, options) || ranked.length >= options.limit) continue
         meta.set(r.id, m)
         ranked.push(r)
       }
     }
-    return { ranked, meta, walk, explanations }
+    return { ranked, meta, explanations }
   }
 
   /** The walk over the co-author graph; its first two steps' edges come in one statement. */
@@ -350,25 +377,28 @@ export class SuggestionsService {
 
   private async explain(
     researcherId: number,
-    ranked: RankedCandidate[],
+    ranked: StoredRanking['candidates'],
     meta: Map<number, ResearcherMeta>,
-    walk: WalkState,
     prefetched: (Explanations & { explained: Set<number> }) | null,
   ): Promise<Suggestion[]> {
-    const ids = ranked.map((r) => r.id)
-    const missing = ids.filter((id) => !prefetched?.explained.has(id))
+    const missing = ranked.filter((r) => !prefetched?.explained.has(r.id))
     const pairs = [...(prefetched?.pairs ?? [])]
     const topics = [...(prefetched?.topics ?? [])]
     const names = new Map(prefetched?.names)
     if (missing.length > 0) {
-      const more = await this.candidates.details(researcherId, [], missing, pathNodes(walk, missing))
+      const more = await this.candidates.details(
+        researcherId,
+        [],
+        missing.map((r) => r.id),
+        pathNodes(missing),
+      )
       pairs.push(...more.pairs)
       topics.push(...more.topics)
       for (const [id, name] of more.names) names.set(id, name)
     }
     return ranked.map((r) => {
       const m = meta.get(r.id)!
-      const path = pathTo(walk, r.id)
+      const path = r.path
       return {
         researcher: {
           id: m.id,
@@ -410,23 +440,22 @@ export class SuggestionsService {
   /** Lists someone has asked for are recomputed at once, so new strong suggestions are announced. */
   private async onProfilesRefreshed(researcherIds: number[]) {
     await this.cache.markStale(researcherIds)
-    const key = paramsHash({ limit: DEFAULT_SUGGESTION_LIMIT })
+    const key = rankingKey({ limit: DEFAULT_SUGGESTION_LIMIT })
     for (const id of await this.cache.staleAmong(researcherIds, key)) {
-      const cached = await this.cache.get<SuggestionList>(id, key)
+      const cached = await this.cache.get<StoredRanking>(id, key)
       if (cached?.stale) await this.recompute(id, { limit: DEFAULT_SUGGESTION_LIMIT }, key, cached.payload)
     }
   }
 }
 
-/** Everyone on the walk's paths to `ids`, whose names the explanations show. */
-function pathNodes(walk: WalkState, ids: readonly number[]): number[] {
-  return [...new Set(ids.flatMap((id) => pathTo(walk, id) ?? []))]
+/** Everyone on the walk's paths to these candidates, whose names the explanations show. */
+function pathNodes(candidates: StoredRanking['candidates']): number[] {
+  return [...new Set(candidates.flatMap((c) => c.path ?? []))]
 }
 
-/** Options that change the answer, in a canonical form: defaults spelled out, undefined dropped. */
-export function paramsHash(options: SuggestionOptions): string {
+/** The options that change the stored ranking, in a canonical form: defaults spelled out. */
+function rankingKey(options: SuggestionOptions): string {
   const full = {
-    ...options,
     includeCoauthors: options.includeCoauthors ?? false,
     weights: { ...DEFAULT_SUGGESTION_WEIGHTS, ...options.weights },
   }

@@ -61,8 +61,20 @@ t.test('an approved claim computes the default list in the background', async (t
   const url = `/v1/researchers/${ids.get('A1')}/suggestions`
   const warmed = (await app.inject({ url, headers: owner })).json()
   t.equal(warmed.cached, true, 'the first request is served from the list the claim started')
-  // Another parameter set that selects the same candidates is computed on request.
-  const computed = (await app.inject({ url: `${url}?minWorks=1`, headers: owner })).json()
-  t.equal(computed.cached, false)
-  t.same(warmed.items, computed.items, 'the background list is the one a request computes')
+  // Filters pick from the stored ranking; weights change the ranking and compute another.
+  const filtered = (await app.inject({ url: `${url}?minWorks=1&limit=1`, headers: owner })).json()
+  t.equal(filtered.cached, true, 'a filtered request is served from the stored ranking')
+  t.same(filtered.items, warmed.items.slice(0, 1))
+  const reweighted = (await app.inject({ url: `${url}?wText=1.4001`, headers: owner })).json()
+  t.equal(reweighted.cached, false, 'other weights are another ranking')
+  t.same(
+    reweighted.items.map((s: { researcher: { id: number } }) => s.researcher.id),
+    warmed.items.map((s: { researcher: { id: number } }) => s.researcher.id),
+    'the background list is the one a request computes',
+  )
+  t.equal(
+    (await app.inject({ url: `${url}?wText=1.4001&limit=2`, headers: owner })).json().cached,
+    true,
+    'and is stored in turn',
+  )
 })
