@@ -14,6 +14,7 @@ import { join } from 'node:path'
 import { type SQL, sql } from 'drizzle-orm'
 import postgres from 'postgres'
 import { createServices } from '../app.js'
+import { settingDefault } from '../config/config.js'
 import { toVectorLiteral } from '../embeddings/sparse.js'
 import { generateWorks } from '../generate/generator.js'
 import { type Database, openDatabase } from '../infra/db/database.js'
@@ -94,8 +95,10 @@ async function main() {
   const embedder = await loadTransformersEmbedder({
     modelsDir,
     modelId: BENCH_MODEL_ID,
-    dtype: 'fp32',
-    threads: 0, // the service default: one thread fewer than the CPUs
+    // The service's defaults: int8 weights and one thread fewer than the CPUs.
+    dtype: settingDefault('EMBEDDING_DTYPE'),
+    threads: settingDefault('EMBEDDING_THREADS'),
+    maxTokens: settingDefault('EMBEDDING_MAX_TOKENS'),
   })
   const status = {
     available: true as const,
@@ -273,7 +276,7 @@ async function main() {
            (select count(*)::int from authorships) as authorships`)
   const out = (line: string) => process.stdout.write(`${line}\n`)
   out(
-    `bench:match on PostgreSQL: ${size!.works} works, ${size!.researchers} researchers, ${size!.authorships} authorships, model ${BENCH_MODEL_ID}`,
+    `bench:match on PostgreSQL: ${size!.works} works, ${size!.researchers} researchers, ${size!.authorships} authorships, model ${BENCH_MODEL_ID} (${embedder.dtype})`,
   )
   out(
     `machine: ${cpus().length} cores, load average (1 min) ${loadBefore.toFixed(2)} before timing, ${loadAfter.toFixed(2)} after`,

@@ -37,6 +37,9 @@ export interface WorkSimilarity {
 
 const EXPLAINED_WORKS = 8
 
+/** An empty part of a combined statement: planning a part that cannot match costs as much as one that can. */
+const none = sql`'[]'::json`
+
 /** Nearest-neighbour lookups and the per-work similarities used to re-rank them. */
 export class CandidatesRepository {
   constructor(private readonly database: Database) {}
@@ -159,13 +162,21 @@ export class CandidatesRepository {
       names: { id: number; name: string }[]
     }>(sql`
       select
-        (select coalesce(json_agg(m), '[]') from (${metaQuery(metaIds)}) m) as meta,
-        (select coalesce(json_agg(p order by p."candidateId", p.rank), '[]')
-           from (${workPairsQuery(researcherId, explainIds)}) p) as pairs,
-        (select coalesce(json_agg(t order by t."candidateId", t.works desc, t.id), '[]')
-           from (${sharedTopicsQuery(researcherId, explainIds)}) t) as topics,
-        (select coalesce(json_agg(n), '[]')
-           from (select id, name from ${researchers} where id in (${inList(nameIds)})) n) as names`)
+        ${metaIds.length === 0 ? none : sql`(select coalesce(json_agg(m), '[]') from (${metaQuery(metaIds)}) m)`} as meta,
+        ${
+          explainIds.length === 0
+            ? sql`${none} as pairs, ${none} as topics`
+            : sql`(select coalesce(json_agg(p order by p."candidateId", p.rank), '[]')
+                     from (${workPairsQuery(researcherId, explainIds)}) p) as pairs,
+                  (select coalesce(json_agg(t order by t."candidateId", t.works desc, t.id), '[]')
+                     from (${sharedTopicsQuery(researcherId, explainIds)}) t) as topics`
+        },
+        ${
+          nameIds.length === 0
+            ? none
+            : sql`(select coalesce(json_agg(n), '[]')
+                     from (select id, name from ${researchers} where id in (${idList(nameIds)})) n)`
+        } as names`)
     return {
       meta: new Map(row!.meta.map((m) => [m.id, m])),
       pairs: row!.pairs.map(({ rank: _, ...pair }) => pair),

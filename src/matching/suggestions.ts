@@ -104,8 +104,20 @@ interface StoredRanking {
   computedAt: string
   weights: SuggestionWeights
   /** Best first, each with the walk's path to it (researcher ids from the owner on). */
-  candidates: (RankedCandidate & { path: number[] | null })[]
+  candidates: StoredCandidate[]
 }
+
+/** What explains a candidate apart from the path's names: fixed until the ranking is recomputed. */
+type Evidence = Pick<Suggestion['explanation'], 'workPairs' | 'sharedTopics'>
+
+/** The best candidates carry their evidence (see EVIDENCE_AHEAD); the rest get it when picked. */
+type StoredCandidate = RankedCandidate & { path: number[] | null; evidence?: Evidence }
+
+/**
+ * Candidates whose evidence is stored with the ranking: two default lists' worth, so a list and
+ * most filtered ones need only the candidates' records and the path names when served.
+ */
+const EVIDENCE_AHEAD = 2 * DEFAULT_SUGGESTION_LIMIT
 
 export class SuggestionsService {
   /** Default lists computed in the background, by researcher (see `warm`). */
@@ -209,6 +221,14 @@ export class SuggestionsService {
     previous: StoredRanking | null,
   ): Promise<StoredRanking> {
     const ranking = await this.rankCandidates(researcherId, options)
+    const ahead = ranking.candidates.slice(0, EVIDENCE_AHEAD)
+    const found = await this.candidates.details(
+      researcherId,
+      [],
+      ahead.map((c) => c.id),
+      [],
+    )
+    for (const c of ahead) c.evidence = evidenceOf(found, c.id)
     await this.cache.put(researcherId, key, ranking, new Date(ranking.computedAt))
     if (previous) {
       const known = new Set(previous.candidates.slice(0, DEFAULT_SUGGESTION_LIMIT).map((c) => c.id))
@@ -321,7 +341,7 @@ export class SuggestionsService {
    */
   private async select(
     researcherId: number,
-    candidates: StoredRanking['candidates'],
+    candidates: StoredCandidate[],
     options: SuggestionOptions,
     explain: boolean,
   ) {
@@ -329,7 +349,7 @@ export class SuggestionsService {
     const scored = excluded.size > 0 ? candidates.filter((c) => !excluded.has(c.id)) : candidates
     // Filters need each candidate's record; read them best first until the list is full.
     const meta = new Map<number, ResearcherMeta>()
-    const ranked: StoredRanking['candidates'] = []
+    const ranked: StoredCandidate[] = []
     let explanations: (Explanations & { explained: Set<number> }) | null = null
     const chunk = Math.max(options.limit * 2, 20)
     for (let i = 0; i < scored.length && ranked.length < options.limit; i += chunk) {
@@ -337,14 +357,15 @@ export class SuggestionsService {
       let records: Map<number, ResearcherMeta>
       if (explain && i === 0) {
         const likely = slice.slice(0, options.limit)
+        const unexplained = likely.filter((r) => !r.evidence).map((r) => r.id)
         const { meta: m, ...rest } = await this.candidates.details(
           researcherId,
           slice.map((r) => r.id),
-          likely.map((r) => r.id),
+          unexplained,
           pathNodes(likely),
         )
         records = m
-        explanations = { ...rest, explained: new Set(likely.map((r) => r.id)) }
+        explanations = { ...rest, explained: new Set(unexplained) }
       } else records = await this.candidates.meta(slice.map((r) => r.id))
       for (const r of slice) {
         const m = records.get(r.id)
@@ -377,23 +398,21 @@ export class SuggestionsService {
 
   private async explain(
     researcherId: number,
-    ranked: StoredRanking['candidates'],
+    ranked: StoredCandidate[],
     meta: Map<number, ResearcherMeta>,
-    prefetched: (Explanations & { explained: Set<number> }) | null,
+    fetched: (Explanations & { explained: Set<number> }) | null,
   ): Promise<Suggestion[]> {
-    const missing = ranked.filter((r) => !prefetched?.explained.has(r.id))
-    const pairs = [...(prefetched?.pairs ?? [])]
-    const topics = [...(prefetched?.topics ?? [])]
-    const names = new Map(prefetched?.names)
-    if (missing.length > 0) {
-      const more = await this.candidates.details(
-        researcherId,
-        [],
-        missing.map((r) => r.id),
-        pathNodes(missing),
-      )
-      pairs.push(...more.pairs)
-      topics.push(...more.topics)
+    const evidence = new Map<number, Evidence>()
+    for (const r of ranked) {
+      if (r.evidence) evidence.set(r.id, r.evidence)
+      else if (fetched?.explained.has(r.id)) evidence.set(r.id, evidenceOf(fetched, r.id))
+    }
+    const names = new Map(fetched?.names)
+    const unexplained = ranked.filter((r) => !evidence.has(r.id)).map((r) => r.id)
+    const unnamed = pathNodes(ranked).filter((id) => !names.has(id))
+    if (unexplained.length > 0 || unnamed.length > 0) {
+      const more = await this.candidates.details(researcherId, [], unexplained, unnamed)
+      for (const id of unexplained) evidence.set(id, evidenceOf(more, id))
       for (const [id, name] of more.names) names.set(id, name)
     }
     return ranked.map((r) => {
@@ -415,17 +434,7 @@ export class SuggestionsService {
         components: r.components,
         hops: path ? path.length - 1 : null,
         explanation: {
-          workPairs: pairs
-            .filter((p) => p.candidateId === r.id)
-            .map((p) => ({
-              own: { id: p.ownId, title: p.ownTitle, year: p.ownYear },
-              theirs: { id: p.theirId, title: p.theirTitle, year: p.theirYear },
-              similarity: p.similarity,
-            })),
-          sharedTopics: topics
-            .filter((t) => t.candidateId === r.id)
-            .slice(0, 5)
-            .map((t) => ({ id: t.id, name: t.name })),
+          ...evidence.get(r.id)!,
           path: path ? path.map((id) => ({ id, name: names.get(id) ?? '' })) : null,
           signals: {
             graph: r.components.graph > 0 || r.components.walk > 0,
@@ -448,8 +457,24 @@ export class SuggestionsService {
   }
 }
 
+function evidenceOf(found: Explanations, candidateId: number): Evidence {
+  return {
+    workPairs: found.pairs
+      .filter((p) => p.candidateId === candidateId)
+      .map((p) => ({
+        own: { id: p.ownId, title: p.ownTitle, year: p.ownYear },
+        theirs: { id: p.theirId, title: p.theirTitle, year: p.theirYear },
+        similarity: p.similarity,
+      })),
+    sharedTopics: found.topics
+      .filter((t) => t.candidateId === candidateId)
+      .slice(0, 5)
+      .map((t) => ({ id: t.id, name: t.name })),
+  }
+}
+
 /** Everyone on the walk's paths to these candidates, whose names the explanations show. */
-function pathNodes(candidates: StoredRanking['candidates']): number[] {
+function pathNodes(candidates: StoredCandidate[]): number[] {
   return [...new Set(candidates.flatMap((c) => c.path ?? []))]
 }
 

@@ -66,7 +66,10 @@ async function openPglite(options: { dataDir?: string; loadDataDir?: Blob | File
 }
 
 async function openPostgres(url: string, poolMax: number): Promise<Database> {
-  const client = postgres(url, { max: poolMax, onnotice: () => {} })
+  // JIT off for the service's sessions: its statements read a few hundred rows, but nested-loop
+  // estimates over vectors price some above jit_above_cost, and compiling then took ~95 ms of a
+  // 12 ms statement (the suggestions' explanations). Startup parameters cost no round trip.
+  const client = postgres(url, { max: poolMax, onnotice: () => {}, connection: { jit: 'off' } })
   const db = drizzlePostgres(client, { schema }) as unknown as Db
   return {
     kind: 'postgres',
