@@ -24,8 +24,12 @@ export interface ScoredResearcher extends Omit<ResearcherMeta, 'lastActiveYear'>
   dense: WorkScore[] | null
 }
 
-/** A candidate with the query's similarity to their centroids (0 where they have none). */
-export interface CentroidCandidate extends Omit<ResearcherMeta, 'lastActiveYear'> {
+/**
+ * A candidate with the query's similarity to their centroids (0 where they have none). `works` is
+ * null unless asked for: counting them was most of the statement's time.
+ */
+export interface CentroidCandidate extends Omit<ResearcherMeta, 'lastActiveYear' | 'works'> {
+  works: number | null
   lexical: number
   dense: number
 }
@@ -43,6 +47,9 @@ interface Row extends Omit<ResearcherMeta, 'lastActiveYear'> {
   denseWorks: number[] | null
   denseSims: number[] | null
 }
+
+/** Below this many researchers a half is not worth a second connection's round trip. */
+const AFFINITY_SPLIT_MIN = 8
 
 /** Expert search: candidates from the kNN indexes, then every work of a shortlist scored against the query. */
 export class ExpertsRepository {
@@ -99,6 +106,7 @@ export class ExpertsRepository {
     query: QueryVectors,
     researcherIds: readonly number[],
     excluded: readonly number[],
+    withWorks: boolean,
   ): Promise<CentroidCandidate[]> {
     const excludedSet = new Set(excluded)
     const ids = [...new Set(researcherIds)].filter((id) => !excludedSet.has(id))
@@ -110,7 +118,7 @@ export class ExpertsRepository {
     return this.database.rows<CentroidCandidate>(sql`
       select r.id, r.name, r.institution_id as "institutionId", i.name as "institutionName",
              i.country_code as "countryCode", r.open_to_collaborate as "openToCollaborate",
-             (select count(*)::int from ${authorships} a where a.researcher_id = r.id) as works,
+             ${withWorks ? sql`(select count(*)::int from ${authorships} a where a.researcher_id = r.id)` : sql`null::int`} as works,
              coalesce(${lexical}, 0) as lexical, coalesce(${dense}, 0) as dense
         from ${researchers} r
         left join ${institutions} i on i.id = r.institution_id
@@ -119,8 +127,25 @@ export class ExpertsRepository {
        where r.id = any(${idArray(ids)})`)
   }
 
-  /** The named researchers that exist, with work scores. */
+  /**
+   * The named researchers that exist, with work scores. Reading a shortlist's works and vectors
+   * is one backend's random reads and arithmetic: on PostgreSQL halves run on two connections.
+   */
   async affinity(query: QueryVectors, researcherIds: readonly number[]): Promise<ScoredResearcher[]> {
+    if (this.database.kind !== 'postgres' || researcherIds.length < 2 * AFFINITY_SPLIT_MIN)
+      return this.affinityOf(query, researcherIds)
+    const half = Math.ceil(researcherIds.length / 2)
+    const parts = await Promise.all([
+      this.affinityOf(query, researcherIds.slice(0, half)),
+      this.affinityOf(query, researcherIds.slice(half)),
+    ])
+    return parts.flat()
+  }
+
+  private async affinityOf(
+    query: QueryVectors,
+    researcherIds: readonly number[],
+  ): Promise<ScoredResearcher[]> {
     if (researcherIds.length === 0) return []
     const lexical = query.lexical ? sql`-(l.vector <#> ${query.lexical}::sparsevec)` : sql`null::float8`
     const dense = query.dense

@@ -107,11 +107,16 @@ export class ExpertsService {
     // filter needs it, else for the researchers shown.
     const { activeSince, ...centroidFilters } = filters
     const shortlist = (
-      await this.experts.centroidScores(query, [...lexicalIds, ...denseIds], [...excluded.researchers])
+      await this.experts.centroidScores(
+        query,
+        [...lexicalIds, ...denseIds],
+        [...excluded.researchers],
+        filters.minWorks !== undefined,
+      )
     )
       .filter(
         (m) =>
-          passesFilters({ ...m, lastActiveYear: null }, centroidFilters) &&
+          passesFilters({ ...m, works: m.works ?? 0, lastActiveYear: null }, centroidFilters) &&
           !this.institutionConflict(m, excluded),
       )
       .map((m) => ({ id: m.id, score: this.weights.lexical * m.lexical + this.weights.dense * m.dense }))
