@@ -57,6 +57,13 @@ t.test('expert search: last active year of each expert shown, and the activeSinc
     ['A1', 'A2', 'A3', 'A4'].every((x) => recent.get(ids.get(x)!)?.lastActiveYear === 2023),
     'the others stay, with their last active year',
   )
+  const prolific = await search({ minWorks: 2 })
+  t.same(
+    [...prolific.values()].filter((r) => r.works < 2),
+    [],
+    'minWorks leaves out researchers with fewer works',
+  )
+  t.ok(prolific.has(ids.get('A1')!) && !prolific.has(ids.get('A8')!), 'Ada (3 works) stays, Hal (1) goes')
 })
 
 t.test('expert search with a model: lexical and dense candidates, both signals scored', async (t) => {
