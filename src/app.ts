@@ -102,8 +102,12 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger']
   /** Where claim confirmation codes go; by default a log line (without the code in production). */
   mailer?: Mailer
-  /** A loaded model, or null to run on lexical similarity only (the status says why). */
-  embedder?: { embedder: Embedder | null; status: EmbedderStatus }
+  /**
+   * A loaded model, or null to run on lexical similarity only (the status says why). `queries`,
+   * the same model in another process, embeds search texts so they never queue behind the
+   * worker's batches; without it searches share `embedder`.
+   */
+  embedder?: { embedder: Embedder | null; status: EmbedderStatus; queries?: Embedder | null }
   /** Start the background embedding worker with the app; tests drain it by hand instead. */
   backgroundWorkers?: boolean
   /** Who follows whom; defaults to the follows table. */
@@ -238,7 +242,7 @@ export function createServices(
       candidates,
       coauthorGraph,
       matchingProfiles,
-      embedder,
+      options.embedder?.queries ?? embedder,
       clock,
     ),
     embeddingWorker: new EmbeddingWorker(embeddingRepository, embedder, events, log, {

@@ -29,6 +29,7 @@ async function main(): Promise<void> {
       await app.close()
       // After the app: its background worker has stopped asking for vectors by now.
       await embedder.embedder?.close()
+      await embedder.queries?.close()
       await database.close()
       clearTimeout(force)
       process.exit(0)

@@ -43,6 +43,12 @@ export const ConfigSchema = Type.Object({
   EMBEDDING_LEASE_SECONDS: Type.Integer({ default: 300, minimum: 1, maximum: 86_400 }),
   /** Run the background embedding worker in this process (several processes may share the queue). */
   EMBEDDING_WORKER: Type.Boolean({ default: true }),
+  /**
+   * With the worker on, embed search texts in a second model process: one process answers in
+   * order, so an expert search would wait behind a batch of abstracts (about a second). Costs a
+   * second copy of the model in memory (~100 MB for all-MiniLM-L6-v2 q8 with its process).
+   */
+  EMBEDDING_QUERY_PROCESS: Type.Boolean({ default: true }),
   /** Signs access tokens; a development fallback is used unless NODE_ENV=production. */
   AUTH_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   BODY_LIMIT_BYTES: Type.Integer({ default: 8 * 1024 * 1024, minimum: 1024 }),

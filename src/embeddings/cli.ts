@@ -11,7 +11,8 @@ import { probeConfiguredEmbedder } from '../infra/embedder/transformers-embedder
 export async function runEmbed(argv: string[], { reembed }: { reembed: boolean }): Promise<void> {
   parseArgs({ args: argv, allowPositionals: false, options: {} })
   const config = loadConfig()
-  const embedder = await probeConfiguredEmbedder(config)
+  // Nothing searches here: one model process is enough.
+  const embedder = await probeConfiguredEmbedder({ ...config, EMBEDDING_QUERY_PROCESS: false })
   if (!embedder.embedder) {
     if (reembed)
       throw Object.assign(new Error(embedder.status.available ? '' : embedder.status.reason), {

@@ -1,8 +1,10 @@
 import { sql } from 'drizzle-orm'
 import t from 'tap'
+import type { Embedder } from '../../src/infra/embedder/embedder.js'
+import { withStatus } from '../../src/infra/embedder/transformers-embedder.js'
 import { build } from '../helpers/build.js'
 import { freshDatabase } from '../helpers/database.js'
-import { testEmbedderOption } from '../helpers/model.js'
+import { testEmbedder, testEmbedderOption } from '../helpers/model.js'
 import { clock, officerToken, seed } from './fixtures.js'
 
 const FOLDING_CALL =
@@ -100,6 +102,39 @@ t.test('expert search with a model: lexical and dense candidates, both signals s
   const denseOnly = await search('!!! ??? ...')
   t.equal(denseOnly.statusCode, 200)
   t.ok(denseOnly.json().items.length > 0, 'dense candidates alone still give experts')
+})
+
+t.test("with a query process, a search does not wait for the worker's model", async (t) => {
+  const model = await testEmbedder()
+  // The worker's process; once `busy` is set it is in the middle of a long batch and answers
+  // nothing until released.
+  let busy: Promise<void> | null = null
+  let release = () => {}
+  const bulk: Embedder = {
+    modelId: model.modelId,
+    dimensions: model.dimensions,
+    dtype: model.dtype,
+    embed: async (texts) => {
+      await busy
+      return model.embed(texts)
+    },
+  }
+  t.teardown(() => release())
+  const app = await build(t, { clock, embedder: { ...withStatus(bulk), queries: model } })
+  await seed(app)
+  busy = new Promise<void>((resolve) => {
+    release = resolve
+  })
+  const token = await officerToken(app)
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/experts/search',
+    headers: { authorization: `Bearer ${token}` },
+    payload: { text: FOLDING_CALL, k: 5 },
+  })
+  t.equal(res.statusCode, 200)
+  t.same(res.json().signals, { lexical: true, dense: true }, 'the text was embedded, by the query process')
+  t.ok(res.json().items.length > 0)
 })
 
 t.test('expert search: conflicts of interest are left out exactly', async (t) => {

@@ -47,17 +47,35 @@ export function withStatus<E extends Embedder>(embedder: E): { embedder: E; stat
   }
 }
 
-export function probeConfiguredEmbedder(
-  config: Pick<
-    Config,
-    'MODELS_DIR' | 'EMBEDDING_MODEL' | 'EMBEDDING_DTYPE' | 'EMBEDDING_THREADS' | 'EMBEDDING_MAX_TOKENS'
-  >,
-) {
-  return probeEmbedder({
+type EmbedderSettings = Pick<
+  Config,
+  | 'MODELS_DIR'
+  | 'EMBEDDING_MODEL'
+  | 'EMBEDDING_DTYPE'
+  | 'EMBEDDING_THREADS'
+  | 'EMBEDDING_MAX_TOKENS'
+  | 'EMBEDDING_WORKER'
+  | 'EMBEDDING_QUERY_PROCESS'
+>
+
+function configuredOptions(config: EmbedderSettings): TransformersEmbedderOptions {
+  return {
     modelsDir: config.MODELS_DIR,
     modelId: config.EMBEDDING_MODEL,
     dtype: config.EMBEDDING_DTYPE,
     threads: config.EMBEDDING_THREADS,
     maxTokens: config.EMBEDDING_MAX_TOKENS,
-  })
+  }
+}
+
+/**
+ * The configured model, and with the worker on (EMBEDDING_QUERY_PROCESS) a second process of it
+ * for search texts. A second process that fails to start leaves searches on the first one.
+ */
+export async function probeConfiguredEmbedder(config: EmbedderSettings) {
+  const probed = await probeEmbedder(configuredOptions(config))
+  if (!probed.embedder || !config.EMBEDDING_WORKER || !config.EMBEDDING_QUERY_PROCESS)
+    return { ...probed, queries: null }
+  const queries = await loadTransformersEmbedder(configuredOptions(config)).catch(() => null)
+  return { ...probed, queries }
 }

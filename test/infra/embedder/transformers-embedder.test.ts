@@ -1,6 +1,11 @@
 import t from 'tap'
 import { ModelUnavailableError } from '../../../src/infra/embedder/embedder.js'
-import { loadTransformersEmbedder, probeEmbedder } from '../../../src/infra/embedder/transformers-embedder.js'
+import type { SubprocessEmbedder } from '../../../src/infra/embedder/subprocess-embedder.js'
+import {
+  loadTransformersEmbedder,
+  probeConfiguredEmbedder,
+  probeEmbedder,
+} from '../../../src/infra/embedder/transformers-embedder.js'
 import { TEST_MODEL_ID } from '../../../src/models/cli.js'
 import { testEmbedder, testModelsDir } from '../../helpers/model.js'
 
@@ -95,3 +100,41 @@ t.test('missing model files give a clear error naming them and the download comm
   t.equal(probed.embedder, null)
   t.match(probed.status, { available: false, modelId: 'nobody/no-model' })
 })
+
+t.test(
+  'the configured model gets a second process for search texts only while the worker runs here',
+  async (t) => {
+    const config = {
+      MODELS_DIR: await testModelsDir(),
+      EMBEDDING_MODEL: TEST_MODEL_ID,
+      EMBEDDING_DTYPE: 'fp32' as const,
+      EMBEDDING_THREADS: 1,
+      EMBEDDING_MAX_TOKENS: 256,
+      EMBEDDING_QUERY_PROCESS: true,
+    }
+    const withWorker = await probeConfiguredEmbedder({ ...config, EMBEDDING_WORKER: true })
+    t.teardown(async () => {
+      await withWorker.embedder?.close()
+      await withWorker.queries?.close()
+    })
+    const [bulk, query] = [
+      withWorker.embedder as SubprocessEmbedder,
+      withWorker.queries as SubprocessEmbedder,
+    ]
+    t.ok(bulk && query && bulk.pid !== query.pid, 'two model processes')
+    const text = 'protein folding with graph networks'
+    const [a] = await bulk.embed([text])
+    const [b] = await query.embed([text])
+    t.ok(cosine(a!, b!) > 0.9999, 'the same model in both')
+
+    const noWorker = await probeConfiguredEmbedder({ ...config, EMBEDDING_WORKER: false })
+    t.teardown(() => noWorker.embedder?.close())
+    t.equal(noWorker.queries, null, 'without the worker searches have the process to themselves')
+    const missing = await probeConfiguredEmbedder({
+      ...config,
+      EMBEDDING_MODEL: 'nobody/no-model',
+      EMBEDDING_WORKER: true,
+    })
+    t.same([missing.embedder, missing.queries], [null, null], 'no model, no processes')
+  },
+)
