@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm'
 import { authorships, institutions, researchers, topics, works, workTopics } from '../../db/schema/index.js'
 import type { Database, Db } from '../infra/db/database.js'
+import { intArray, jsonRows, keyLookupsOnly, textArray, txRows } from '../infra/db/sql-rows.js'
 import { appendOutbox } from '../infra/outbox.js'
 import type { NormalizedInstitution, NormalizedWork } from './openalex.js'
-import { intArray, jsonRows, textArray, txRows } from './sql-rows.js'
 
 export interface BatchOutcome {
   inserted: number[]
@@ -33,6 +33,7 @@ export class IngestRepository {
   async upsertBatch(batch: NormalizedWork[]): Promise<BatchOutcome> {
     const byKey = new Map(batch.map((work) => [work.externalId, work]))
     return this.database.db.transaction(async (tx) => {
+      await keyLookupsOnly(tx)
       const existing = await txRows<{ id: number; externalId: string; contentHash: string }>(
         tx,
         sql`select id, external_id as "externalId", content_hash as "contentHash"

@@ -1,5 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm'
-import type { Db } from '../infra/db/database.js'
+import type { Db } from './database.js'
 
 type Runner = Db | Parameters<Parameters<Db['transaction']>[0]>[0]
 
@@ -28,4 +28,14 @@ export const intArray = (values: readonly number[]) => sql`${`{${values.join(','
 export async function txRows<T>(tx: Runner, query: SQL): Promise<T[]> {
   const result = (await tx.execute(query)) as unknown as T[] | { rows: T[] }
   return Array.isArray(result) ? [...result] : result.rows
+}
+
+/**
+ * For a transaction whose statements all look rows up by key: a bulk load runs before any ANALYZE
+ * (and autovacuum may be off), and without statistics the planner takes a list of a thousand keys
+ * for most of the table and scans it, for every batch: the import read all of `works` once per
+ * batch. JIT goes too, since such plans look expensive enough to compile. PGlite honours both.
+ */
+export async function keyLookupsOnly(tx: Runner): Promise<void> {
+  await tx.execute(sql`select set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)`)
 }
