@@ -5,11 +5,14 @@
 -- their authorships read through the primary key, so a batch costs what it adds.
 -- The planner must not fall back to scanning: a bulk load runs before any ANALYZE (or with
 -- autovacuum off), and without statistics it takes the key list for most of the table. A trigger
--- only ever touches the rows of one statement, so the trigger functions never scan or JIT.
+-- only ever touches the rows of one statement, so the trigger functions never scan or JIT. And
+-- each call is planned for its own batch: after five calls PL/pgSQL otherwise settles on a generic
+-- plan that expects ten works and nested-loops the batch against the transition table (1.9 s
+-- instead of 0.2 s for 500 works).
 -- Same rows as before: every pair of distinct authors on an affected work where at least one of
 -- the two authorships is new, one joint work per work, the newest year.
 CREATE OR REPLACE FUNCTION coauthor_edges_add() RETURNS trigger LANGUAGE plpgsql
-  SET enable_seqscan = off SET jit = off AS $$
+  SET enable_seqscan = off SET jit = off SET plan_cache_mode = force_custom_plan AS $$
 DECLARE
   work_ids integer[];
 BEGIN
@@ -37,6 +40,8 @@ END $$;
 ALTER FUNCTION recount_coauthor_pairs(integer[], integer[]) SET enable_seqscan = off;
 --> statement-breakpoint
 ALTER FUNCTION recount_coauthor_pairs(integer[], integer[]) SET jit = off;
+--> statement-breakpoint
+ALTER FUNCTION recount_coauthor_pairs(integer[], integer[]) SET plan_cache_mode = force_custom_plan;
 --> statement-breakpoint
 ALTER FUNCTION coauthor_edges_remove() SET enable_seqscan = off;
 --> statement-breakpoint
