@@ -4,6 +4,7 @@
  * pgvector kNN on the same tables.
  *
  *   npm run bench:match -- [--works 500000] [--researchers N] [--database-url URL] [--models-dir DIR] [--samples 200]
+ *     [--profile-processes 2]
  *
  * Dense work vectors are random unit vectors written by SQL: embedding half a million works with
  * a random-weight model on two cores takes hours and ranking speed does not depend on the weights.
@@ -37,6 +38,7 @@ const researchersWanted = Number(args.get('researchers') ?? Math.round(worksWant
 const url = args.get('database-url') ?? 'postgres://postgres@127.0.0.1:5432/collabmatch_bench'
 const modelsDir = args.get('models-dir') ?? './models'
 const samples = Number(args.get('samples') ?? 200)
+const profileProcesses = Number(args.get('profile-processes') ?? 2)
 
 const started = performance.now()
 const log = (message: string) =>
@@ -222,8 +224,19 @@ async function main() {
               if (done % 50_000 < 5_000) log(`  lexical ${done}`)
             }
           }
-          log('researcher lexical profiles')
-          await services.matchingProfiles.rebuildAll()
+          // rebuildAll in one process spent most of an hour at 500k works; see profiles-parallel.ts.
+          log(`researcher lexical profiles in ${profileProcesses} processes`)
+          const builder = spawn(
+            process.execPath,
+            [
+              ...process.execArgv,
+              fileURLToPath(new URL('./profiles-parallel.ts', import.meta.url)),
+              ...['--database-url', url, '--parts', String(profileProcesses)],
+            ],
+            { stdio: ['ignore', 'inherit', 'inherit'] },
+          )
+          const [built] = (await once(builder, 'exit')) as [number | null]
+          if (built !== 0) throw new Error(`the profile build exited with ${built}`)
         },
         (m) => log(`  ${m}`),
       )

@@ -1,0 +1,93 @@
+/**
+ * Builds researcher profiles (researcher_lexical) for a bulk-loaded database with `rebuildAll`, split
+ * over several processes by researcher id. rebuildAll is one process: at 500k works it spends most
+ * of an hour parsing and averaging sparse vectors in JavaScript. Each part runs the same rebuildAll
+ * on the researchers whose id falls in its part: first every part builds centroids, then, once all
+ * centroids are stored (group centroids read their co-authors'), every part builds group centroids.
+ * The rows are the ones a single rebuildAll writes: every value is computed by the same code from
+ * stored rows, and no value depends on the order of the researchers.
+ *
+ *   tsx src/bench/profiles-parallel.ts --database-url URL [--parts 3]
+ */
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { fileURLToPath } from 'node:url'
+import { openDatabase } from '../infra/db/database.js'
+import { DomainEvents } from '../infra/events.js'
+import { MatchingProfiles } from '../matching/profiles.js'
+import { ProfilesRepository } from '../matching/profiles-repository.js'
+
+type Phase = 'centroids' | 'groups'
+
+/** The researchers of one part; in the groups phase, one already built researcher stands for "something was missing". */
+class PartRepository extends ProfilesRepository {
+  private primed = false
+
+  constructor(
+    database: ConstructorParameters<typeof ProfilesRepository>[0],
+    private readonly part: number,
+    private readonly parts: number,
+    private readonly phase: Phase,
+  ) {
+    super(database)
+  }
+
+  private async mine(fetch: (after: number) => Promise<number[]>, after: number): Promise<number[]> {
+    for (;;) {
+      const ids = await fetch(after)
+      if (ids.length === 0) return []
+      const mine = ids.filter((id) => id % this.parts === this.part)
+      if (mine.length > 0) return mine
+      after = ids.at(-1)!
+    }
+  }
+
+  override async researchersWithoutProfile(afterId: number, limit: number): Promise<number[]> {
+    if (this.phase === 'centroids')
+      return this.mine((after) => super.researchersWithoutProfile(after, limit), afterId)
+    // rebuildAll builds group centroids only after building some centroid; rebuilding one that is
+    // already stored writes the same values.
+    if (this.primed) return []
+    this.primed = true
+    return (await this.mine((after) => super.researchersWithProfile(after, limit), afterId)).slice(0, 1)
+  }
+
+  override async researchersWithProfile(afterId: number, limit: number): Promise<number[]> {
+    if (this.phase === 'centroids') return []
+    return this.mine((after) => super.researchersWithProfile(after, limit), afterId)
+  }
+}
+
+const args = new Map<string, string>()
+const argv = process.argv.slice(2)
+for (let i = 0; i < argv.length; i++)
+  if (argv[i]!.startsWith('--')) args.set(argv[i]!.slice(2), argv[++i] ?? '')
+const url = args.get('database-url')!
+const parts = Number(args.get('parts') ?? 3)
+const log = (m: string) => process.stderr.write(`[profiles ${new Date().toISOString().slice(11, 19)}] ${m}\n`)
+
+if (args.has('part')) {
+  const database = await openDatabase({ kind: 'postgres', url, poolMax: 2 })
+  const repository = new PartRepository(database, Number(args.get('part')), parts, args.get('phase') as Phase)
+  const warn = { warn: (o: unknown) => log(`warning ${JSON.stringify(o)}`) }
+  await new MatchingProfiles(repository, new DomainEvents(), warn).rebuildAll()
+  await database.close()
+} else {
+  for (const phase of ['centroids', 'groups'] as const) {
+    log(`${phase} in ${parts} processes`)
+    const children = Array.from({ length: parts }, (_, part) =>
+      spawn(
+        process.execPath,
+        [
+          ...process.execArgv,
+          fileURLToPath(import.meta.url),
+          ...['--database-url', url, '--parts', String(parts), '--part', String(part), '--phase', phase],
+        ],
+        { stdio: ['ignore', 'inherit', 'inherit'] },
+      ),
+    )
+    const codes = await Promise.all(children.map(async (child) => (await once(child, 'exit'))[0]))
+    if (codes.some((code) => code !== 0)) throw new Error(`a ${phase} part failed: ${codes.join(', ')}`)
+  }
+  log('done')
+}
