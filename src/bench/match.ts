@@ -4,22 +4,28 @@
  * pgvector kNN on the same tables.
  *
  *   npm run bench:match -- [--works 500000] [--researchers N] [--database-url URL] [--models-dir DIR] [--samples 200]
+ *     [--profile-processes 2]
  *
  * Dense work vectors are random unit vectors written by SQL: embedding half a million works with
  * a random-weight model on two cores takes hours and ranking speed does not depend on the weights.
  */
-import { createWriteStream, existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { execFileSync, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { type SQL, sql } from 'drizzle-orm'
 import postgres from 'postgres'
 import { createServices } from '../app.js'
 import { settingDefault } from '../config/config.js'
+import { EmbeddingRepository } from '../embeddings/repository.js'
 import { toVectorLiteral } from '../embeddings/sparse.js'
-import { generateWorks } from '../generate/generator.js'
+import { defaultWorkerOptions, EmbeddingWorker } from '../embeddings/worker.js'
 import { type Database, openDatabase } from '../infra/db/database.js'
 import { PROFILE_INDEXES, restoreDeferredIndexes, withoutIndexes } from '../infra/db/deferred-indexes.js'
 import { loadTransformersEmbedder } from '../infra/embedder/transformers-embedder.js'
+import { DomainEvents } from '../infra/events.js'
 import { importFile } from '../ingest/file-import.js'
 import { BENCH_MODEL_ID } from '../models/cli.js'
 import { generateBertModel, MINILM_SPEC } from '../models/generate-bert.js'
@@ -33,6 +39,7 @@ const researchersWanted = Number(args.get('researchers') ?? Math.round(worksWant
 const url = args.get('database-url') ?? 'postgres://postgres@127.0.0.1:5432/collabmatch_bench'
 const modelsDir = args.get('models-dir') ?? './models'
 const samples = Number(args.get('samples') ?? 200)
+const profileProcesses = Number(args.get('profile-processes') ?? 2)
 
 const started = performance.now()
 const log = (message: string) =>
@@ -119,85 +126,128 @@ async function main() {
         `${url} holds ${present} works, not ${worksWanted}; drop it or pass another --database-url`,
       )
     const dir = mkdtempSync(join(tmpdir(), 'collabmatch-bench-'))
+    // The generator runs as its own process writing into a pipe that the import reads: the two
+    // overlap instead of generating a 2 GB file first (minutes at 500k works). Same generator,
+    // same options, same seed as `collabmatch generate`, so the same works.
     const file = join(dir, 'works.jsonl')
-    log(`generating ${worksWanted} works by ${researchersWanted} researchers`)
-    const out = createWriteStream(file)
-    await generateWorks(out, { works: worksWanted, researchers: researchersWanted, seed: 7 })
-    await new Promise<void>((resolve, reject) =>
-      out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+    execFileSync('mkfifo', [file])
+    log(`generating ${worksWanted} works by ${researchersWanted} researchers, importing them as they come`)
+    const generator = spawn(
+      process.execPath,
+      [
+        ...process.execArgv,
+        fileURLToPath(new URL('../cli/main.ts', import.meta.url)),
+        'generate',
+        ...['--works', String(worksWanted), '--researchers', String(researchersWanted), '--seed', '7'],
+        ...['--out', file],
+      ],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
     )
-    log('importing')
-    await importFile(services.ingest, file, { batchSize: 1_000 })
+    const exited = once(generator, 'exit')
+    const summary = await importFile(services.ingest, file, { batchSize: 1_000 })
+    const [code] = (await exited) as [number | null]
+    if (code !== 0) throw new Error(`the generator exited with ${code}`)
+    log(`imported ${summary.inserted} works (${summary.rejected} rejected)`)
     rmSync(dir, { recursive: true, force: true })
   }
   // Each phase checks its own table, so an interrupted run resumes where it stopped.
-  if ((await count(database, 'work_embeddings')) < worksWanted) {
-    log('dense vectors: random unit vectors by SQL (see the header comment)')
-    await withIndexRebuilt(
-      database,
-      'work_embeddings_embedding_hnsw',
-      sql`
-      insert into work_embeddings (work_id, model_id, dtype, text_hash, embedding)
-      select w.id, ${BENCH_MODEL_ID}, 'fp32', 'bench-' || w.id,
-             l2_normalize((select array_agg(random() - 0.5) from generate_series(1, 384) g where g > -w.id)::vector)
-        from works w
-      on conflict (work_id) do nothing`,
-    )
-  }
-  if ((await count(database, 'researcher_embeddings')) === 0) {
-    log('researcher dense centroids')
-    await withIndexRebuilt(
-      database,
-      'researcher_embeddings_embedding_hnsw',
-      sql`
-      insert into researcher_embeddings (researcher_id, model_id, embedding, works_count)
-      select a.researcher_id, ${BENCH_MODEL_ID}, l2_normalize(avg(e.embedding)), count(*)::int
-        from authorships a join work_embeddings e on e.work_id = a.work_id
-       group by a.researcher_id
-      on conflict (researcher_id) do nothing`,
-    )
-    await database.rows(sql`truncate researcher_refresh_queue`)
-  }
   await restoreDeferredIndexes(database, (m) => log(`  ${m}`))
-  const [{ missing }] = (await database.rows<{ missing: boolean }>(sql`
-    select (select count(*) from work_lexical) < ${worksWanted}
-        or exists (select 1 from authorships a where not exists (
-             select 1 from researcher_lexical p where p.researcher_id = a.researcher_id)) as missing`)) as [
-    { missing: boolean },
-  ]
-  if (missing)
-    await withoutIndexes(
-      database,
-      PROFILE_INDEXES,
-      async () => {
-        if ((await count(database, 'work_lexical')) < worksWanted) {
-          log(
-            'lexical vectors through the embedding worker (dense ones are reused by text hash only, so skip them)',
-          )
-          await database.rows(
-            sql`delete from embedding_queue where work_id in (select work_id from work_lexical)`,
-          )
-          // The worker would embed every work with the model; give it lexical-only services instead.
-          const lexicalOnly = createServices(database, {
-            AUTH_SECRET: 'benchmark-only-secret-benchmark-only',
-            EMBEDDING_BATCH_SIZE: 5_000,
-          })
-          let done = 0
-          for (;;) {
-            const n = await lexicalOnly.embeddingWorker.runOnce()
-            if (n === 0) break
-            done += n
-            if (done % 50_000 < 5_000) log(`  lexical ${done}`)
+  // The dense phase is PostgreSQL work (vector generation, HNSW builds) and the lexical one is
+  // mostly this process (tokenising, profile arithmetic); they touch different tables, so they
+  // run side by side instead of one after the other.
+  const densePhase = async () => {
+    if ((await count(database, 'work_embeddings')) < worksWanted) {
+      log('dense vectors: random unit vectors by SQL (see the header comment)')
+      await withIndexRebuilt(
+        database,
+        'work_embeddings_embedding_hnsw',
+        sql`
+        insert into work_embeddings (work_id, model_id, dtype, text_hash, embedding)
+        select w.id, ${BENCH_MODEL_ID}, 'fp32', 'bench-' || w.id,
+               l2_normalize((select array_agg(random() - 0.5) from generate_series(1, 384) g where g > -w.id)::vector)
+          from works w
+        on conflict (work_id) do nothing`,
+      )
+    }
+    if ((await count(database, 'researcher_embeddings')) === 0) {
+      log('researcher dense centroids')
+      await withIndexRebuilt(
+        database,
+        'researcher_embeddings_embedding_hnsw',
+        sql`
+        insert into researcher_embeddings (researcher_id, model_id, embedding, works_count)
+        select a.researcher_id, ${BENCH_MODEL_ID}, l2_normalize(avg(e.embedding)), count(*)::int
+          from authorships a join work_embeddings e on e.work_id = a.work_id
+         group by a.researcher_id
+        on conflict (researcher_id) do nothing`,
+      )
+      await database.rows(sql`truncate researcher_refresh_queue`)
+    }
+    log('dense phase done')
+  }
+  const lexicalPhase = async () => {
+    const [{ missing }] = (await database.rows<{ missing: boolean }>(sql`
+      select (select count(*) from work_lexical) < ${worksWanted}
+          or exists (select 1 from authorships a where not exists (
+               select 1 from researcher_lexical p where p.researcher_id = a.researcher_id)) as missing`)) as [
+      { missing: boolean },
+    ]
+    if (missing)
+      await withoutIndexes(
+        database,
+        PROFILE_INDEXES,
+        async () => {
+          if ((await count(database, 'work_lexical')) < worksWanted) {
+            log(
+              'lexical vectors through the embedding worker (dense ones are reused by text hash only, so skip them)',
+            )
+            await database.rows(
+              sql`delete from embedding_queue where work_id in (select work_id from work_lexical)`,
+            )
+            // The worker's own bus, with no profile listener and no model: a serving process refreshes
+            // the authors' profiles after every stored batch, which for a bulk load rewrites every
+            // researcher once per batch (two thirds of the 50k build went there). The profiles are
+            // built once below by rebuildAll, the path meant for bulk loads.
+            const worker = new EmbeddingWorker(
+              new EmbeddingRepository(database),
+              null,
+              new DomainEvents(),
+              {
+                info: () => {},
+                warn: (o: object, m?: string) => log(`  ${m ?? ''} ${JSON.stringify(o)}`),
+                error: (o: object, m?: string) => log(`  ${m ?? ''} ${JSON.stringify(o)}`),
+              } as never,
+              { ...defaultWorkerOptions, batchSize: 5_000 },
+            )
+            let done = 0
+            for (;;) {
+              const n = await worker.runOnce()
+              if (n === 0) break
+              done += n
+              if (done % 50_000 < 5_000) log(`  lexical ${done}`)
+            }
           }
-          log('  waiting for the profile refreshes the stored batches started')
-          await lexicalOnly.matchingProfiles.settled()
-        }
-        log('researcher lexical profiles')
-        await services.matchingProfiles.rebuildAll()
-      },
-      (m) => log(`  ${m}`),
-    )
+          // rebuildAll in one process spent most of an hour at 500k works; see profiles-parallel.ts.
+          log(`researcher lexical profiles in ${profileProcesses} processes`)
+          const builder = spawn(
+            process.execPath,
+            [
+              ...process.execArgv,
+              fileURLToPath(new URL('./profiles-parallel.ts', import.meta.url)),
+              ...['--database-url', url, '--parts', String(profileProcesses)],
+            ],
+            { stdio: ['ignore', 'inherit', 'inherit'] },
+          )
+          const [built] = (await once(builder, 'exit')) as [number | null]
+          if (built !== 0) throw new Error(`the profile build exited with ${built}`)
+        },
+        (m) => log(`  ${m}`),
+      )
+    log('lexical phase done')
+  }
+  await Promise.all([densePhase(), lexicalPhase()])
   // A bulk load leaves the visibility map empty until autovacuum gets there: index-only scans would read the heap.
+  log('vacuum analyze')
   await database.rows(sql`vacuum analyze`)
 
   const people = await database.rows<{ id: number }>(sql`

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { inArray, sql } from 'drizzle-orm'
 import { authorships, works } from '../../db/schema/catalog.js'
 import {
   embeddingQueue,
@@ -9,6 +9,7 @@ import {
   workLexical,
 } from '../../db/schema/embeddings.js'
 import type { Database } from '../infra/db/database.js'
+import { intArray, jsonRows, keyLookupsOnly } from '../infra/db/sql-rows.js'
 import { toVectorLiteral } from './sparse.js'
 
 export interface LeasedWork {
@@ -81,24 +82,18 @@ export class EmbeddingRepository {
 
   async hasLexical(workIds: number[]): Promise<Set<number>> {
     if (workIds.length === 0) return new Set()
-    const rows = await this.database.db
-      .select({ workId: workLexical.workId })
-      .from(workLexical)
-      .where(inArray(workLexical.workId, workIds))
+    const rows = await this.database.rows<{ workId: number }>(sql`
+      select work_id as "workId" from ${workLexical} where work_id = any(${intArray(workIds)})`)
     return new Set(rows.map((row) => row.workId))
   }
 
+  /** One array parameter: a batch of 5,000 works asks for tens of thousands of terms. */
   async documentFrequencies(buckets: number[]): Promise<Map<number, number>> {
     const unique = [...new Set(buckets)]
-    const out = new Map<number, number>()
-    for (let i = 0; i < unique.length; i += 10_000) {
-      const rows = await this.database.db
-        .select({ termHash: lexicalTerms.termHash, df: lexicalTerms.df })
-        .from(lexicalTerms)
-        .where(inArray(lexicalTerms.termHash, unique.slice(i, i + 10_000)))
-      for (const row of rows) out.set(row.termHash, row.df)
-    }
-    return out
+    if (unique.length === 0) return new Map()
+    const rows = await this.database.rows<{ termHash: number; df: number }>(sql`
+      select term_hash as "termHash", df from ${lexicalTerms} where term_hash = any(${intArray(unique)})`)
+    return new Map(rows.map((row) => [row.termHash, row.df]))
   }
 
   async corpusSize(): Promise<number> {
@@ -110,6 +105,7 @@ export class EmbeddingRepository {
   async store(results: WorkVectors[]): Promise<void> {
     if (results.length === 0) return
     await this.database.db.transaction(async (tx) => {
+      await keyLookupsOnly(tx)
       const dense = results.filter((r) => r.dense)
       if (dense.length > 0) {
         await tx
@@ -135,47 +131,34 @@ export class EmbeddingRepository {
             },
           })
       }
-      await tx
-        .insert(workLexical)
-        .values(
-          results.map((r) => ({
-            workId: r.workId,
-            vector: sql`${r.lexical}::sparsevec` as unknown as string,
-            corpusSize: r.corpusSize,
-          })),
-        )
-        .onConflictDoUpdate({
-          target: workLexical.workId,
-          set: {
-            vector: sql`excluded.vector`,
-            corpusSize: sql`excluded.corpus_size`,
-            computedAt: sql`now()`,
-          },
-        })
+      // Bulk statements take their rows as one parameter: per-cell parameters cost the query
+      // builder more CPU than the statements cost the database, and one DELETE per work was a
+      // round trip per work.
+      await tx.execute(sql`
+        insert into ${workLexical} (work_id, vector, corpus_size)
+        select r.work_id, r.vector::sparsevec, r.corpus_size
+          from json_to_recordset(${jsonRows(
+            results.map((r) => ({ work_id: r.workId, vector: r.lexical, corpus_size: r.corpusSize })),
+          )}) as r(work_id int, vector text, corpus_size int)
+        on conflict (work_id) do update
+          set vector = excluded.vector, corpus_size = excluded.corpus_size, computed_at = now()`)
       const dfIncrements = new Map<number, number>()
       for (const r of results)
         for (const b of r.newTermBuckets) dfIncrements.set(b, (dfIncrements.get(b) ?? 0) + 1)
       // Sorted so that concurrent workers lock term rows in the same order.
       const increments = [...dfIncrements].sort(([a], [b]) => a - b)
-      for (let i = 0; i < increments.length; i += 5_000) {
-        await tx
-          .insert(lexicalTerms)
-          .values(increments.slice(i, i + 5_000).map(([termHash, df]) => ({ termHash, df })))
-          .onConflictDoUpdate({
-            target: lexicalTerms.termHash,
-            set: { df: sql`${lexicalTerms.df} + excluded.df` },
-          })
-      }
-      for (const r of results) {
-        await tx
-          .delete(embeddingQueue)
-          .where(
-            and(
-              eq(embeddingQueue.workId, r.workId),
-              sql`${embeddingQueue.enqueuedAt} = ${r.enqueuedAt}::timestamptz`,
-            ),
-          )
-      }
+      if (increments.length > 0)
+        await tx.execute(sql`
+          insert into ${lexicalTerms} as t (term_hash, df)
+          select * from unnest(${intArray(increments.map(([term]) => term))}, ${intArray(increments.map(([, df]) => df))})
+          on conflict (term_hash) do update set df = t.df + excluded.df`)
+      // A work queued again since it was leased keeps its row (and is vectorised again).
+      await tx.execute(sql`
+        delete from ${embeddingQueue} q
+         using json_to_recordset(${jsonRows(
+           results.map((r) => ({ work_id: r.workId, enqueued_at: r.enqueuedAt })),
+         )}) as r(work_id int, enqueued_at timestamptz)
+         where q.work_id = r.work_id and q.enqueued_at = r.enqueued_at`)
       if (dense.length > 0) {
         await tx.execute(sql`
           insert into ${researcherRefreshQueue} (researcher_id)

@@ -1,6 +1,7 @@
-import { and, inArray, sql } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import { authorships, institutions, researchers, topics, works, workTopics } from '../../db/schema/index.js'
 import type { Database, Db } from '../infra/db/database.js'
+import { intArray, jsonRows, keyLookupsOnly, textArray, txRows } from '../infra/db/sql-rows.js'
 import { appendOutbox } from '../infra/outbox.js'
 import type { NormalizedInstitution, NormalizedWork } from './openalex.js'
 
@@ -32,10 +33,12 @@ export class IngestRepository {
   async upsertBatch(batch: NormalizedWork[]): Promise<BatchOutcome> {
     const byKey = new Map(batch.map((work) => [work.externalId, work]))
     return this.database.db.transaction(async (tx) => {
-      const existing = await tx
-        .select({ id: works.id, externalId: works.externalId, contentHash: works.contentHash })
-        .from(works)
-        .where(inArray(works.externalId, [...byKey.keys()]))
+      await keyLookupsOnly(tx)
+      const existing = await txRows<{ id: number; externalId: string; contentHash: string }>(
+        tx,
+        sql`select id, external_id as "externalId", content_hash as "contentHash"
+              from ${works} where external_id = any(${textArray([...byKey.keys()])})`,
+      )
       const existingByKey = new Map(existing.map((row) => [row.externalId, row]))
       const changed = sortedValues(byKey).filter(
         (work) => existingByKey.get(work.externalId)?.contentHash !== work.contentHash,
@@ -51,47 +54,66 @@ export class IngestRepository {
       const workIds = new Map<string, number>()
       const fresh = changed.filter((work) => !existingByKey.has(work.externalId))
       if (fresh.length > 0) {
-        const rows = await tx
-          .insert(works)
-          .values(fresh.map(workColumns))
-          .returning({ id: works.id, externalId: works.externalId })
-        for (const row of rows) {
-          workIds.set(row.externalId, row.id)
-          inserted.push(row.id)
+        const rows = await txRows<{ id: number; externalId: string }>(
+          tx,
+          sql`insert into ${works} (external_id, doi, title, abstract, year, type, venue, content_hash)
+              select r.external_id, r.doi, r.title, r.abstract, r.year, r.type, r.venue, r.content_hash
+                from json_to_recordset(${jsonRows(fresh.map(workColumns))}) as r(${WORK_COLUMNS})
+              returning id, external_id as "externalId"`,
+        )
+        for (const row of rows) workIds.set(row.externalId, row.id)
+        for (const work of fresh) inserted.push(workIds.get(work.externalId)!)
+      }
+      const edited = changed.filter((work) => existingByKey.has(work.externalId))
+      if (edited.length > 0) {
+        await tx.execute(sql`
+          update ${works} w
+             set external_id = r.external_id, doi = r.doi, title = r.title, abstract = r.abstract,
+                 year = r.year, type = r.type, venue = r.venue, content_hash = r.content_hash,
+                 updated_at = now()
+            from json_to_recordset(${jsonRows(
+              edited.map((work) => ({ ...workColumns(work), id: existingByKey.get(work.externalId)!.id })),
+            )}) as r(id int, ${WORK_COLUMNS})
+           where w.id = r.id`)
+        for (const work of edited) {
+          const id = existingByKey.get(work.externalId)!.id
+          workIds.set(work.externalId, id)
+          updated.push(id)
         }
       }
-      for (const work of changed) {
-        const previous = existingByKey.get(work.externalId)
-        if (!previous) continue
-        await tx
-          .update(works)
-          .set({ ...workColumns(work), updatedAt: sql`now()` })
-          .where(sql`${works.id} = ${previous.id}`)
-        workIds.set(work.externalId, previous.id)
-        updated.push(previous.id)
-      }
       if (updated.length > 0) {
-        await tx.delete(authorships).where(inArray(authorships.workId, updated))
-        await tx.delete(workTopics).where(inArray(workTopics.workId, updated))
+        await tx.execute(sql`delete from ${authorships} where work_id = any(${intArray(updated)})`)
+        await tx.execute(sql`delete from ${workTopics} where work_id = any(${intArray(updated)})`)
       }
 
       const authorshipRows = changed.flatMap((work) =>
         work.authorships.map((authorship) => ({
-          workId: workIds.get(work.externalId)!,
-          researcherId: researcherIds.get(authorship.author.externalId)!,
+          work_id: workIds.get(work.externalId)!,
+          researcher_id: researcherIds.get(authorship.author.externalId)!,
           position: authorship.position,
-          institutionIds: [...new Set(authorship.institutions.map((i) => institutionIds.get(i.externalId)!))],
+          institution_ids: [
+            ...new Set(authorship.institutions.map((i) => institutionIds.get(i.externalId)!)),
+          ],
         })),
       )
-      for (const chunk of chunks(authorshipRows, 5_000)) await tx.insert(authorships).values(chunk)
+      if (authorshipRows.length > 0)
+        await tx.execute(sql`
+          insert into ${authorships} (work_id, researcher_id, position, institution_ids)
+          select r.work_id, r.researcher_id, r.position, r.institution_ids
+            from json_to_recordset(${jsonRows(authorshipRows)})
+                 as r(work_id int, researcher_id int, position smallint, institution_ids int[])`)
       const topicRows = changed.flatMap((work) =>
         work.topics.map((topic) => ({
-          workId: workIds.get(work.externalId)!,
-          topicId: topicIds.get(topic.externalId)!,
+          work_id: workIds.get(work.externalId)!,
+          topic_id: topicIds.get(topic.externalId)!,
           score: topic.score,
         })),
       )
-      for (const chunk of chunks(topicRows, 5_000)) await tx.insert(workTopics).values(chunk)
+      if (topicRows.length > 0)
+        await tx.execute(sql`
+          insert into ${workTopics} (work_id, topic_id, score)
+          select r.work_id, r.topic_id, r.score
+            from json_to_recordset(${jsonRows(topicRows)}) as r(work_id int, topic_id int, score real)`)
       // A work listed twice in one batch counts once as written and once as unchanged.
       const outboxId = await appendOutbox(tx, 'works:changed', { workIds: [...inserted, ...updated] })
       return { inserted, updated, unchanged: batch.length - changed.length, outboxId }
@@ -161,32 +183,28 @@ export class IngestRepository {
     }
     if (all.size === 0) return new Map()
     const rows = sortedValues(all).map((a) => ({
-      externalId: a.externalId,
+      external_id: a.externalId,
       name: a.name,
       orcid: a.orcid,
-      institutionId: a.institutionId,
-      institutionYear: a.year,
+      institution_id: a.institutionId,
+      institution_year: a.year,
     }))
     // The stored affiliation moves only forward in time, so importing old works never undoes a move.
-    const newer = sql`coalesce(excluded.institution_year, -1) >= coalesce(${researchers.institutionYear}, -1) and excluded.institution_id is not null`
-    for (const chunk of chunks(rows, 2_000)) {
-      await tx
-        .insert(researchers)
-        .values(chunk)
-        .onConflictDoUpdate({
-          target: researchers.externalId,
-          set: {
-            name: sql`case when ${newer} then excluded.name else ${researchers.name} end`,
-            orcid: sql`coalesce(${researchers.orcid}, excluded.orcid)`,
-            institutionId: sql`case when ${newer} then excluded.institution_id else ${researchers.institutionId} end`,
-            institutionYear: sql`case when ${newer} then excluded.institution_year else ${researchers.institutionYear} end`,
-            updatedAt: sql`now()`,
-          },
-          setWhere: sql`(${newer} and (${researchers.name}, ${researchers.institutionId}, ${researchers.institutionYear})
-              is distinct from (excluded.name, excluded.institution_id, excluded.institution_year))
-            or (${researchers.orcid} is null and excluded.orcid is not null)`,
-        })
-    }
+    const newer = sql`coalesce(excluded.institution_year, -1) >= coalesce(r.institution_year, -1) and excluded.institution_id is not null`
+    await tx.execute(sql`
+      insert into ${researchers} as r (external_id, name, orcid, institution_id, institution_year)
+      select v.external_id, v.name, v.orcid, v.institution_id, v.institution_year
+        from json_to_recordset(${jsonRows(rows)})
+             as v(external_id text, name text, orcid text, institution_id int, institution_year smallint)
+      on conflict (external_id) do update set
+        name = case when ${newer} then excluded.name else r.name end,
+        orcid = coalesce(r.orcid, excluded.orcid),
+        institution_id = case when ${newer} then excluded.institution_id else r.institution_id end,
+        institution_year = case when ${newer} then excluded.institution_year else r.institution_year end,
+        updated_at = now()
+      where (${newer} and (r.name, r.institution_id, r.institution_year)
+          is distinct from (excluded.name, excluded.institution_id, excluded.institution_year))
+        or (r.orcid is null and excluded.orcid is not null)`)
     return this.idsByKey(tx, researchers, [...all.keys()])
   }
 
@@ -195,33 +213,29 @@ export class IngestRepository {
     table: typeof institutions | typeof topics | typeof researchers,
     keys: string[],
   ): Promise<Map<string, number>> {
+    const rows = await txRows<{ id: number; externalId: string }>(
+      tx,
+      sql`select id, external_id as "externalId" from ${table} where external_id = any(${textArray(keys)})`,
+    )
     const ids = new Map<string, number>()
-    for (const chunk of chunks(keys, 5_000)) {
-      const rows = await tx
-        .select({ id: table.id, externalId: table.externalId })
-        .from(table)
-        .where(and(inArray(table.externalId, chunk)))
-      for (const row of rows) ids.set(row.externalId, row.id)
-    }
+    for (const row of rows) ids.set(row.externalId, row.id)
     return ids
   }
 }
 
+const WORK_COLUMNS = sql.raw(
+  'external_id text, doi text, title text, abstract text, year smallint, type text, venue text, content_hash text',
+)
+
 function workColumns(work: NormalizedWork) {
   return {
-    externalId: work.externalId,
+    external_id: work.externalId,
     doi: work.doi,
     title: work.title,
     abstract: work.abstract,
     year: work.year,
     type: work.type,
     venue: work.venue,
-    contentHash: work.contentHash,
+    content_hash: work.contentHash,
   }
-}
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = []
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
-  return out
 }
