@@ -1,4 +1,14 @@
-import { index, integer, jsonb, pgTable, primaryKey, sparsevec, text, timestamp } from 'drizzle-orm/pg-core'
+import {
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  sparsevec,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core'
 import { researchers } from './catalog.js'
 import { LEXICAL_DIMENSIONS } from './embeddings.js'
 
@@ -19,6 +29,18 @@ export const researcherLexical = pgTable(
     centroid: sparsevec('centroid', { dimensions: LEXICAL_DIMENSIONS }).notNull(),
     groupCentroid: sparsevec('group_centroid', { dimensions: LEXICAL_DIMENSIONS }).notNull(),
     worksCount: integer('works_count').notNull(),
+    /**
+     * Mean group-centroid similarity to the researcher's nearest other researchers: how similar
+     * this profile looks to everyone (hubness, CSLS). Suggestions subtract it from the text
+     * similarity. Null until computed: a write of the group centroid resets it, and bulk loads
+     * without the HNSW index leave it for `MatchingProfiles.completeHubness`.
+     */
+    hubness: doublePrecision('hubness'),
+    /**
+     * Share of the researcher's works (with lexical vectors) on which they are the last of two or
+     * more authors: in many fields the senior author, who takes on new collaborators more often.
+     */
+    lastAuthorShare: doublePrecision('last_author_share'),
     computedAt: at('computed_at').notNull().defaultNow(),
   },
   (table) => [
