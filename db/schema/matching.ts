@@ -30,13 +30,6 @@ export const researcherLexical = pgTable(
     groupCentroid: sparsevec('group_centroid', { dimensions: LEXICAL_DIMENSIONS }).notNull(),
     worksCount: integer('works_count').notNull(),
     /**
-     * Mean group-centroid similarity to the researcher's nearest other researchers: how similar
-     * this profile looks to everyone (hubness, CSLS). Suggestions subtract it from the text
-     * similarity. Null until computed: a write of the group centroid resets it, and bulk loads
-     * without the HNSW index leave it for `MatchingProfiles.completeHubness`.
-     */
-    hubness: doublePrecision('hubness'),
-    /**
      * Share of the researcher's works (with lexical vectors) on which they are the last of two or
      * more authors: in many fields the senior author, who takes on new collaborators more often.
      */
@@ -48,6 +41,21 @@ export const researcherLexical = pgTable(
     index('researcher_lexical_group_centroid_hnsw').using('hnsw', table.groupCentroid.op('sparsevec_ip_ops')),
   ],
 )
+
+/**
+ * Mean group-centroid similarity of a researcher to their nearest other researchers: how similar
+ * the profile looks to everyone (hubness, CSLS). Suggestions subtract it from the text similarity.
+ * A table of its own, not a column of researcher_lexical: an update there is not HOT (the rows
+ * fill their pages) and re-inserts the row into both sparse HNSW indexes, which cost minutes for
+ * a 15k-researcher load. A row is missing until computed: a new group centroid deletes it, and
+ * bulk loads without the HNSW index leave it to `MatchingProfiles.completeHubness`.
+ */
+export const researcherHubness = pgTable('researcher_hubness', {
+  researcherId: integer('researcher_id')
+    .primaryKey()
+    .references(() => researcherLexical.researcherId, { onDelete: 'cascade' }),
+  hubness: doublePrecision('hubness').notNull(),
+})
 
 /**
  * Computed suggestion lists, one per researcher and parameter set. A change to the works of a

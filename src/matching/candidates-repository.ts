@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { authorships, institutions, researchers, topics, works, workTopics } from '../../db/schema/catalog.js'
 import { lexicalTerms, researcherEmbeddings, workLexical } from '../../db/schema/embeddings.js'
-import { researcherLexical } from '../../db/schema/matching.js'
+import { researcherHubness, researcherLexical } from '../../db/schema/matching.js'
 import type { Database } from '../infra/db/database.js'
 import { idList, inList, knnRows } from './sql.js'
 
@@ -36,11 +36,11 @@ export interface Neighbours {
   dense: Hit[]
 }
 
-/** The traits' columns, null read as 0; `prefix` qualifies them ("b." or ""). */
-const traits = (prefix: string) =>
-  sql.raw(
-    `coalesce(${prefix}hubness, 0) as hubness, coalesce(${prefix}last_author_share, 0) as "lastAuthorShare"`,
-  )
+/** The traits of the researcher_lexical row `row`; what is not computed yet reads as 0. */
+const traits = (row: string) => sql`
+  coalesce((select h.hubness from ${researcherHubness} h where h.researcher_id = ${sql.raw(row)}.researcher_id), 0)
+    as hubness,
+  coalesce(${sql.raw(row)}.last_author_share, 0) as "lastAuthorShare"`
 
 export interface WorkSimilarity {
   researcherId: number
@@ -124,10 +124,10 @@ export class CandidatesRepository {
       limit,
       sql`(select 'own' as source, 0 as id, 0::float8 as similarity, ${noTraits} where ${ownGroup} is not null)
           union all (
-          select 'lexical' as source, researcher_id as id, -(group_centroid <#> ${ownGroup}) as similarity,
-                 ${traits('')}
-            from ${researcherLexical} where ${ownGroup} is not null
-           order by group_centroid <#> ${ownGroup} limit ${limit})
+          select 'lexical' as source, p.researcher_id as id, -(p.group_centroid <#> ${ownGroup}) as similarity,
+                 ${traits('p')}
+            from ${researcherLexical} p where ${ownGroup} is not null
+           order by p.group_centroid <#> ${ownGroup} limit ${limit})
           ${dense}`,
     )
     const lexical = rows
@@ -143,7 +143,7 @@ export class CandidatesRepository {
   async groupSimilarities(researcherId: number, ids: readonly number[]): Promise<Map<number, LexicalHit>> {
     if (ids.length === 0) return new Map()
     const rows = await this.database.rows<LexicalHit>(sql`
-      select b.researcher_id as id, -(b.group_centroid <#> a.group_centroid) as similarity, ${traits('b.')}
+      select b.researcher_id as id, -(b.group_centroid <#> a.group_centroid) as similarity, ${traits('b')}
         from ${researcherLexical} a, ${researcherLexical} b
        where a.researcher_id = ${researcherId} and b.researcher_id in (${idList(ids)})`)
     return new Map(rows.map((r) => [r.id, r]))

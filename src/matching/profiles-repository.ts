@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { authorships } from '../../db/schema/catalog.js'
 import { workLexical } from '../../db/schema/embeddings.js'
-import { researcherLexical } from '../../db/schema/matching.js'
+import { researcherHubness, researcherLexical } from '../../db/schema/matching.js'
 import type { Database } from '../infra/db/database.js'
 import { idList, knnRows } from './sql.js'
 
@@ -72,10 +72,11 @@ export class ProfilesRepository {
 
   /**
    * Without `updateGroup`, an existing row keeps its group centroid (and hubness). A new group
-   * centroid resets hubness: it is computed afterwards, once the neighbours' rows are written.
+   * centroid drops the hubness: it is computed afterwards, once the neighbours' rows are written.
    */
   private async upsert(rows: ProfileRow[], updateGroup: boolean) {
     if (rows.length === 0) return
+    if (updateGroup) await this.dropHubness(rows.map((r) => r.researcherId))
     await this.database.db
       .insert(researcherLexical)
       .values(
@@ -91,7 +92,7 @@ export class ProfilesRepository {
         target: researcherLexical.researcherId,
         set: {
           centroid: sql`excluded.centroid`,
-          ...(updateGroup ? { groupCentroid: sql`excluded.group_centroid`, hubness: sql`null` } : {}),
+          ...(updateGroup ? { groupCentroid: sql`excluded.group_centroid` } : {}),
           worksCount: sql`excluded.works_count`,
           lastAuthorShare: sql`excluded.last_author_share`,
           computedAt: sql`now()`,
@@ -101,13 +102,14 @@ export class ProfilesRepository {
 
   async storeGroupCentroids(rows: { researcherId: number; groupCentroid: string }[]) {
     if (rows.length === 0) return
+    await this.dropHubness(rows.map((r) => r.researcherId))
     for (let i = 0; i < rows.length; i += 500) {
       const values = sql.join(
         rows.slice(i, i + 500).map((r) => sql`(${r.researcherId}::int, ${r.groupCentroid}::sparsevec)`),
         sql`, `,
       )
       await this.database.db.execute(sql`
-        update ${researcherLexical} p set group_centroid = v.g, hubness = null, computed_at = now()
+        update ${researcherLexical} p set group_centroid = v.g, computed_at = now()
           from (values ${values}) as v(id, g) where p.researcher_id = v.id`)
     }
   }
@@ -137,11 +139,16 @@ export class ProfilesRepository {
     return row?.ready ?? false
   }
 
+  private async dropHubness(researcherIds: readonly number[]) {
+    await this.database.rows(sql`
+      delete from ${researcherHubness} where researcher_id in (${idList(researcherIds)})`)
+  }
+
   /**
    * Stores each researcher's hubness: the mean inner product of their group centroid with the
    * `k` nearest other group centroids. One statement per batch: a kNN per researcher through the
-   * HNSW index (a lateral ORDER BY … LIMIT, rescanned per row), and the update in place. Without
-   * the index each kNN would scan every profile.
+   * HNSW index (a correlated ORDER BY … LIMIT, rescanned per row). Without the index each kNN
+   * would scan every profile.
    */
   async storeHubness(researcherIds: readonly number[], k: number): Promise<void> {
     if (researcherIds.length === 0) return
@@ -149,23 +156,24 @@ export class ProfilesRepository {
       this.database,
       k,
       sql`
-      update ${researcherLexical} p set hubness = h.hubness
-        from (
-          select a.researcher_id as id,
-                 coalesce((select avg(n.similarity) from (
-                   select -(b.group_centroid <#> a.group_centroid) as similarity
-                     from ${researcherLexical} b where b.researcher_id <> a.researcher_id
-                    order by b.group_centroid <#> a.group_centroid limit ${k}) n), 0) as hubness
-            from ${researcherLexical} a where a.researcher_id in (${idList(researcherIds)})) h
-       where p.researcher_id = h.id`,
+      insert into ${researcherHubness} (researcher_id, hubness)
+      select a.researcher_id,
+             coalesce((select avg(n.similarity) from (
+               select -(b.group_centroid <#> a.group_centroid) as similarity
+                 from ${researcherLexical} b where b.researcher_id <> a.researcher_id
+                order by b.group_centroid <#> a.group_centroid limit ${k}) n), 0)
+        from ${researcherLexical} a where a.researcher_id in (${idList(researcherIds)})
+      on conflict (researcher_id) do update set hubness = excluded.hubness`,
     )
   }
 
-  /** Researchers whose hubness is not computed yet, in id order. */
+  /** Profiles whose hubness is not computed yet, in id order. */
   async researchersWithoutHubness(afterId: number, limit: number): Promise<number[]> {
     const rows = await this.database.rows<{ id: number }>(sql`
-      select researcher_id as id from ${researcherLexical}
-       where researcher_id > ${afterId} and hubness is null order by researcher_id limit ${limit}`)
+      select p.researcher_id as id from ${researcherLexical} p
+       where p.researcher_id > ${afterId}
+         and not exists (select 1 from ${researcherHubness} h where h.researcher_id = p.researcher_id)
+       order by p.researcher_id limit ${limit}`)
     return rows.map((row) => row.id)
   }
 }

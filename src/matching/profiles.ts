@@ -75,8 +75,8 @@ export class MatchingProfiles {
   /**
    * New centroids for `researcherIds`, new group centroids for them and their co-authors, then
    * the hubness of all of those. Each researcher's profile is written once: every write
-   * re-inserts into both HNSW indexes, which is what a refresh costs most (the hubness update
-   * changes no indexed column).
+   * re-inserts into both HNSW indexes, which is what a refresh costs most (hubness has a table of
+   * its own for that reason).
    */
   async refresh(researcherIds: readonly number[]): Promise<void> {
     const fresh = new Map<number, { centroid: Buckets; worksCount: number; lastAuthorShare: number }>()
@@ -115,7 +115,7 @@ export class MatchingProfiles {
    * Hubness of the researchers whose group centroid was just written. Only theirs: a new group
    * centroid also moves the hubness of researchers it is among the nearest of, but finding them
    * would cost a reverse kNN, and one profile among ten neighbours moves a mean little. They catch
-   * up at their own next refresh. Without the group index (a bulk load) the values stay null for
+   * up at their own next refresh. Without the group index (a bulk load) the values stay missing for
    * `completeHubness`, as every kNN would scan every profile.
    */
   private async storeHubness(ids: readonly number[]) {
