@@ -1,7 +1,7 @@
 /**
  * Pure ranking arithmetic, shared by the API and the evaluation commands so that what is measured
  * is what is served. The constants were chosen on the reviewer-match and collab-linkpred sets
- * (see README "Matching quality").
+ * (see README "Collaborator suggestions").
  */
 
 /** Softmax temperature over a researcher's work similarities: between max (τ→0) and mean (τ→∞). */
@@ -97,7 +97,7 @@ export interface SuggestionWeights {
 }
 
 /**
- * Chosen on collab-linkpred at T = 2022 and checked at T = 2021 (README "Matching quality"). The
+ * Chosen on collab-linkpred at T = 2022 and checked at T = 2021 (README "Collaborator suggestions"). The
  * logarithms keep one very strong tie from drowning the text signal; the walk carries most of the
  * weight. Hubness and last-author share were added on top of the others, unchanged; their optimum
  * was flat over hubness 0.2–0.3. The dense weight is a guess (no neural model was available to
