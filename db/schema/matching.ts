@@ -45,10 +45,11 @@ export const researcherLexical = pgTable(
 /**
  * Mean group-centroid similarity of a researcher to their nearest other researchers: how similar
  * the profile looks to everyone (hubness, CSLS). Suggestions subtract it from the text similarity.
- * A table of its own, not a column of researcher_lexical: an update there is not HOT (the rows
- * fill their pages) and re-inserts the row into both sparse HNSW indexes, which cost minutes for
- * a 15k-researcher load. A row is missing until computed: a new group centroid deletes it, and
- * bulk loads without the HNSW index leave it to `MatchingProfiles.completeHubness`.
+ * A table of its own, not a column of researcher_lexical: updates there were not HOT (2 of 6,000
+ * on a freshly loaded table) and so re-insert the row into both sparse HNSW indexes, the per-row
+ * cost bulk loads drop those indexes to avoid (src/infra/db/deferred-indexes.ts). A row is missing
+ * until computed: a new group centroid deletes it, and bulk loads without the HNSW index leave it
+ * to `MatchingProfiles.completeHubness`.
  */
 export const researcherHubness = pgTable('researcher_hubness', {
   researcherId: integer('researcher_id')
