@@ -1,4 +1,14 @@
-import { index, integer, jsonb, pgTable, primaryKey, sparsevec, text, timestamp } from 'drizzle-orm/pg-core'
+import {
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  sparsevec,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core'
 import { researchers } from './catalog.js'
 import { LEXICAL_DIMENSIONS } from './embeddings.js'
 
@@ -19,6 +29,11 @@ export const researcherLexical = pgTable(
     centroid: sparsevec('centroid', { dimensions: LEXICAL_DIMENSIONS }).notNull(),
     groupCentroid: sparsevec('group_centroid', { dimensions: LEXICAL_DIMENSIONS }).notNull(),
     worksCount: integer('works_count').notNull(),
+    /**
+     * Share of the researcher's works (with lexical vectors) on which they are the last of two or
+     * more authors: in many fields the senior author, who takes on new collaborators more often.
+     */
+    lastAuthorShare: doublePrecision('last_author_share'),
     computedAt: at('computed_at').notNull().defaultNow(),
   },
   (table) => [
@@ -26,6 +41,22 @@ export const researcherLexical = pgTable(
     index('researcher_lexical_group_centroid_hnsw').using('hnsw', table.groupCentroid.op('sparsevec_ip_ops')),
   ],
 )
+
+/**
+ * Mean group-centroid similarity of a researcher to their nearest other researchers: how similar
+ * the profile looks to everyone (hubness, CSLS). Suggestions subtract it from the text similarity.
+ * A table of its own, not a column of researcher_lexical: updates there were not HOT (2 of 6,000
+ * on a freshly loaded table) and so re-insert the row into both sparse HNSW indexes, the per-row
+ * cost bulk loads drop those indexes to avoid (src/infra/db/deferred-indexes.ts). A row is missing
+ * until computed: a new group centroid deletes it, and bulk loads without the HNSW index leave it
+ * to `MatchingProfiles.completeHubness`.
+ */
+export const researcherHubness = pgTable('researcher_hubness', {
+  researcherId: integer('researcher_id')
+    .primaryKey()
+    .references(() => researcherLexical.researcherId, { onDelete: 'cascade' }),
+  hubness: doublePrecision('hubness').notNull(),
+})
 
 /**
  * Computed suggestion lists, one per researcher and parameter set. A change to the works of a

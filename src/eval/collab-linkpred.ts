@@ -21,7 +21,7 @@ interface DataWork {
 
 const METHODS: Record<string, Partial<SuggestionWeights> | undefined> = {
   service: undefined,
-  'adamic-adar': { graph: 0, walk: 0, text: 0, dense: 0, adamicAdar: 1 },
+  'adamic-adar': { graph: 0, walk: 0, text: 0, dense: 0, adamicAdar: 1, lastAuthor: 0 },
 }
 
 async function main() {
@@ -83,6 +83,7 @@ async function main() {
       venue: w.venue ?? null,
       authorships: w.authors.map((a) => ({ author: { id: a.id, display_name: a.name } })),
     })),
+    (message) => process.stderr.write(`${message}\n`),
   )
   const loadSeconds = (Date.now() - started) / 1000
   process.stderr.write(`loaded ${history.length} works in ${loadSeconds.toFixed(0)} s\n`)
@@ -102,8 +103,9 @@ async function main() {
         limit,
         ...(weights ? { weights } : {}),
       })
-      // Candidates the service did not score come after those it did, in id order, as score ties.
-      const order = ranked.filter((r) => r.score > 0).map((r) => externalOf.get(r.id)!)
+      // Candidates the service did not rank come after those it did, in id order, as score ties.
+      // Ranked ones may score below 0 (the hubness correction): they still come before.
+      const order = ranked.map((r) => externalOf.get(r.id)!)
       const seen = new Set(order)
       const excluded = coauthors.get(a)!
       for (const c of active) if (c !== a && !excluded.has(c) && !seen.has(c)) order.push(c)

@@ -85,14 +85,23 @@ export async function freshServices(
 
 /**
  * Imports through the public batch path, then computes vectors and profiles as the service would.
- * The profile indexes are built once after the load instead of row by row (an hour on PGlite).
+ * The profile indexes are built once after the load instead of row by row (an hour on PGlite);
+ * hubness needs the group index, so it comes after them.
  */
-export async function load(database: Database, services: Services, works: unknown[]): Promise<void> {
+export async function load(
+  database: Database,
+  services: Services,
+  works: unknown[],
+  log: (message: string) => void = () => {},
+): Promise<void> {
   await withoutIndexes(database, PROFILE_INDEXES, async () => {
     for (let i = 0; i < works.length; i += 1_000) await services.ingest.importBatch(works.slice(i, i + 1_000))
     await services.embeddingWorker.drain()
     await services.matchingProfiles.settled()
   })
+  const started = Date.now()
+  await services.matchingProfiles.completeHubness()
+  log(`hubness in ${((Date.now() - started) / 1000).toFixed(1)} s`)
 }
 
 export const dataPath = (dir: string, ...parts: string[]) => join(dir, ...parts)

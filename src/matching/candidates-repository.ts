@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { authorships, institutions, researchers, topics, works, workTopics } from '../../db/schema/catalog.js'
 import { lexicalTerms, researcherEmbeddings, workLexical } from '../../db/schema/embeddings.js'
-import { researcherLexical } from '../../db/schema/matching.js'
+import { researcherHubness, researcherLexical } from '../../db/schema/matching.js'
 import type { Database } from '../infra/db/database.js'
 import { idList, inList, knnRows } from './sql.js'
 
@@ -21,11 +21,26 @@ export interface Hit {
   similarity: number
 }
 
+/** What a candidate's lexical profile row carries besides the vectors: read with the similarity. */
+export interface ProfileTraits {
+  /** Null (not computed yet) reads as 0. */
+  hubness: number
+  lastAuthorShare: number
+}
+
+export type LexicalHit = Hit & ProfileTraits
+
 /** kNN hits of one researcher; `lexical` is null when they have no group profile yet. */
 export interface Neighbours {
-  lexical: Hit[] | null
+  lexical: LexicalHit[] | null
   dense: Hit[]
 }
+
+/** The traits of the researcher_lexical row `row`; what is not computed yet reads as 0. */
+const traits = (row: string) => sql`
+  coalesce((select h.hubness from ${researcherHubness} h where h.researcher_id = ${sql.raw(row)}.researcher_id), 0)
+    as hubness,
+  coalesce(${sql.raw(row)}.last_author_share, 0) as "lastAuthorShare"`
 
 export interface WorkSimilarity {
   researcherId: number
@@ -97,34 +112,41 @@ export class CandidatesRepository {
     const ownGroup = sql`(select group_centroid from ${researcherLexical} where researcher_id = ${researcherId})`
     const ownDense = sql`(select embedding from ${researcherEmbeddings}
       where researcher_id = ${researcherId} and model_id = ${denseModelId})`
+    const noTraits = sql`0::float8 as hubness, 0::float8 as "lastAuthorShare"`
     const dense = denseModelId
       ? sql`union all (
-          select 'dense' as source, researcher_id as id, 1 - (embedding <=> ${ownDense}) as similarity
+          select 'dense' as source, researcher_id as id, 1 - (embedding <=> ${ownDense}) as similarity, ${noTraits}
             from ${researcherEmbeddings} where model_id = ${denseModelId} and ${ownDense} is not null
            order by embedding <=> ${ownDense} limit ${limit})`
       : sql``
-    const rows = await knnRows<Hit & { source: 'own' | 'lexical' | 'dense' }>(
+    const rows = await knnRows<LexicalHit & { source: 'own' | 'lexical' | 'dense' }>(
       this.database,
       limit,
-      sql`(select 'own' as source, 0 as id, 0::float8 as similarity where ${ownGroup} is not null)
+      sql`(select 'own' as source, 0 as id, 0::float8 as similarity, ${noTraits} where ${ownGroup} is not null)
           union all (
-          select 'lexical' as source, researcher_id as id, -(group_centroid <#> ${ownGroup}) as similarity
-            from ${researcherLexical} where ${ownGroup} is not null
-           order by group_centroid <#> ${ownGroup} limit ${limit})
+          select 'lexical' as source, p.researcher_id as id, -(p.group_centroid <#> ${ownGroup}) as similarity,
+                 ${traits('p')}
+            from ${researcherLexical} p where ${ownGroup} is not null
+           order by p.group_centroid <#> ${ownGroup} limit ${limit})
           ${dense}`,
     )
-    const hits = (source: string) =>
-      rows.filter((r) => r.source === source).map((r) => ({ id: r.id, similarity: r.similarity }))
-    return { lexical: rows.some((r) => r.source === 'own') ? hits('lexical') : null, dense: hits('dense') }
+    const lexical = rows
+      .filter((r) => r.source === 'lexical')
+      .map(({ id, similarity, hubness, lastAuthorShare }) => ({ id, similarity, hubness, lastAuthorShare }))
+    return {
+      lexical: rows.some((r) => r.source === 'own') ? lexical : null,
+      dense: rows.filter((r) => r.source === 'dense').map(({ id, similarity }) => ({ id, similarity })),
+    }
   }
 
-  async groupSimilarities(researcherId: number, ids: readonly number[]): Promise<Map<number, number>> {
+  /** Text similarities of `ids` to the researcher, with the candidates' profile traits. */
+  async groupSimilarities(researcherId: number, ids: readonly number[]): Promise<Map<number, LexicalHit>> {
     if (ids.length === 0) return new Map()
-    const rows = await this.database.rows<Hit>(sql`
-      select b.researcher_id as id, -(b.group_centroid <#> a.group_centroid) as similarity
+    const rows = await this.database.rows<LexicalHit>(sql`
+      select b.researcher_id as id, -(b.group_centroid <#> a.group_centroid) as similarity, ${traits('b')}
         from ${researcherLexical} a, ${researcherLexical} b
        where a.researcher_id = ${researcherId} and b.researcher_id in (${idList(ids)})`)
-    return new Map(rows.map((r) => [r.id, r.similarity]))
+    return new Map(rows.map((r) => [r.id, r]))
   }
 
   async denseSimilarities(researcherId: number, ids: readonly number[], modelId: string) {

@@ -12,6 +12,15 @@ import {
 const CHUNK = 1_000
 
 /**
+ * Neighbours a researcher's hubness averages over. Collab-linkpred ranked alike with 5, 10 and 30
+ * (README "Collaborator suggestions").
+ */
+export const HUBNESS_NEIGHBOURS = 10
+
+/** Researchers per hubness statement: each runs one kNN per researcher, a few ms apiece. */
+const HUBNESS_BATCH = 200
+
+/**
  * Keeps researcher_lexical in step with work vectors. When the embedding worker stores vectors, the
  * authors of those works get new centroids, and they and their co-authors new group centroids;
  * their cached suggestions become stale. Refreshes run one at a time, in the background of the
@@ -64,12 +73,13 @@ export class MatchingProfiles {
   }
 
   /**
-   * New centroids for `researcherIds`, new group centroids for them and their co-authors. Each
-   * researcher's row is written once: every write re-inserts into both HNSW indexes, which is
-   * what a refresh costs most.
+   * New centroids for `researcherIds`, new group centroids for them and their co-authors, then
+   * the hubness of all of those. Each researcher's profile is written once: every write
+   * re-inserts into both HNSW indexes, which is what a refresh costs most (hubness has a table of
+   * its own for that reason).
    */
   async refresh(researcherIds: readonly number[]): Promise<void> {
-    const fresh = new Map<number, { centroid: Buckets; worksCount: number }>()
+    const fresh = new Map<number, { centroid: Buckets; worksCount: number; lastAuthorShare: number }>()
     for (let i = 0; i < researcherIds.length; i += CHUNK)
       for (const [id, c] of await this.centroids(researcherIds.slice(i, i + CHUNK))) fresh.set(id, c)
     const touched = new Set<number>(fresh.keys())
@@ -88,6 +98,7 @@ export class MatchingProfiles {
             centroid: bucketsLiteral(fresh.get(id)!.centroid),
             groupCentroid: bucketsLiteral(groups.get(id)!),
             worksCount: fresh.get(id)!.worksCount,
+            lastAuthorShare: fresh.get(id)!.lastAuthorShare,
           })),
       )
       await this.repository.storeGroupCentroids(
@@ -96,10 +107,53 @@ export class MatchingProfiles {
           .map((id) => ({ researcherId: id, groupCentroid: bucketsLiteral(groups.get(id)!) })),
       )
     }
+    await this.storeHubness(all)
     for (const listener of this.listeners) await listener(all)
   }
 
-  /** Builds every missing profile, then every group profile: for bulk loads, evaluations and benchmarks. */
+  /**
+   * Hubness of the researchers whose group centroid was just written. Only theirs: a new group
+   * centroid also moves the hubness of researchers it is among the nearest of, but finding them
+   * would cost a reverse kNN, and one profile among ten neighbours moves a mean little. They catch
+   * up at their own next refresh. Without the group index (a bulk load) the values stay missing for
+   * `completeHubness`, as every kNN would scan every profile.
+   */
+  private async storeHubness(ids: readonly number[]) {
+    if (ids.length === 0 || !(await this.repository.groupIndexReady())) return
+    for (let i = 0; i < ids.length; i += HUBNESS_BATCH)
+      await this.repository.storeHubness(ids.slice(i, i + HUBNESS_BATCH), HUBNESS_NEIGHBOURS)
+  }
+
+  /**
+   * Computes every hubness still missing: after a bulk load once the profile indexes are built
+   * again (see `withoutIndexes`), and for profiles written before the table existed. Two
+   * statements at once, on separate connections: each is a string of kNN searches (~4 ms apiece
+   * at 15k researchers), CPU-bound in the database, and nothing else runs during a bulk load.
+   */
+  async completeHubness(): Promise<void> {
+    await this.settled()
+    if (!(await this.repository.groupIndexReady())) return
+    let after = 0
+    for (;;) {
+      const ids = await this.repository.researchersWithoutHubness(after, CHUNK)
+      if (ids.length === 0) break
+      const batches: number[][] = []
+      for (let i = 0; i < ids.length; i += HUBNESS_BATCH) batches.push(ids.slice(i, i + HUBNESS_BATCH))
+      await Promise.all(
+        [0, 1].map(async (lane) => {
+          for (let i = lane; i < batches.length; i += 2)
+            await this.repository.storeHubness(batches[i]!, HUBNESS_NEIGHBOURS)
+        }),
+      )
+      after = ids.at(-1)!
+    }
+  }
+
+  /**
+   * Builds every missing profile, then every group profile, then every missing hubness (only if
+   * the group index exists; otherwise call `completeHubness` once it does): for bulk loads,
+   * evaluations and benchmarks.
+   */
   async rebuildAll(): Promise<void> {
     await this.settled()
     let after = 0
@@ -112,27 +166,34 @@ export class MatchingProfiles {
       built += ids.length
     }
     // Nothing was missing: the group profiles are as current as the event-driven refreshes made them.
-    if (built === 0) return
-    after = 0
-    for (;;) {
-      const ids = await this.repository.researchersWithProfile(after, CHUNK)
-      if (ids.length === 0) break
-      await this.storeGroupCentroids(ids)
-      after = ids.at(-1)!
+    if (built > 0) {
+      after = 0
+      for (;;) {
+        const ids = await this.repository.researchersWithProfile(after, CHUNK)
+        if (ids.length === 0) break
+        await this.storeGroupCentroids(ids)
+        after = ids.at(-1)!
+      }
     }
+    await this.completeHubness()
   }
 
   private async centroids(ids: readonly number[]) {
-    const byResearcher = new Map<number, Buckets[]>()
+    const byResearcher = new Map<number, { vectors: Buckets[]; last: number }>()
     for (const row of await this.repository.workVectorsOf(ids)) {
-      const list = byResearcher.get(row.researcherId) ?? []
-      list.push(parseSparsevec(row.vector))
-      byResearcher.set(row.researcherId, list)
+      const entry = byResearcher.get(row.researcherId) ?? { vectors: [], last: 0 }
+      entry.vectors.push(parseSparsevec(row.vector))
+      if (row.last) entry.last++
+      byResearcher.set(row.researcherId, entry)
     }
     return new Map(
-      [...byResearcher].map(([id, vectors]) => [
+      [...byResearcher].map(([id, { vectors, last }]) => [
         id,
-        { centroid: centroidOf(vectors), worksCount: vectors.length },
+        {
+          centroid: centroidOf(vectors),
+          worksCount: vectors.length,
+          lastAuthorShare: last / vectors.length,
+        },
       ]),
     )
   }
@@ -143,6 +204,7 @@ export class MatchingProfiles {
         researcherId,
         centroid: bucketsLiteral(c.centroid),
         worksCount: c.worksCount,
+        lastAuthorShare: c.lastAuthorShare,
       })),
     )
   }

@@ -36,8 +36,19 @@ export const matchingRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request) => {
-      const { limit, includeCoauthors, excludeIds, wGraph, wWalk, wText, wDense, wAdamicAdar, ...filters } =
-        request.query
+      const {
+        limit,
+        includeCoauthors,
+        excludeIds,
+        wGraph,
+        wWalk,
+        wText,
+        wDense,
+        wAdamicAdar,
+        wHubness,
+        wLastAuthor,
+        ...filters
+      } = request.query
       const weights = Object.fromEntries(
         Object.entries({
           graph: wGraph,
@@ -45,6 +56,8 @@ export const matchingRoutes: FastifyPluginAsyncTypebox<{
           text: wText,
           dense: wDense,
           adamicAdar: wAdamicAdar,
+          hubness: wHubness,
+          lastAuthor: wLastAuthor,
         }).filter(([, v]) => v !== undefined),
       )
       return suggestions.suggestForClaimant(requirePrincipal(request), request.params.id, {

@@ -67,6 +67,21 @@ export const SuggestionsQuery = Type.Object({
   wAdamicAdar: Type.Optional(
     Type.Number({ minimum: 0, maximum: 100, description: 'Weight of Adamic-Adar (default 0)' }),
   ),
+  wHubness: Type.Optional(
+    Type.Number({
+      minimum: 0,
+      maximum: 10,
+      description:
+        'Hubness correction as a share of wText: the text part counts as text − wHubness·hubness (default 0.25)',
+    }),
+  ),
+  wLastAuthor: Type.Optional(
+    Type.Number({
+      minimum: 0,
+      maximum: 100,
+      description: "Weight of the candidate's share of works as last author (default 0.1)",
+    }),
+  ),
 })
 
 const Weights = Type.Object({
@@ -75,6 +90,8 @@ const Weights = Type.Object({
   text: Type.Number(),
   dense: Type.Number(),
   adamicAdar: Type.Number(),
+  hubness: Type.Number(),
+  lastAuthor: Type.Number(),
 })
 
 export const SuggestionListResponse = Type.Object({
@@ -103,6 +120,13 @@ export const SuggestionListResponse = Type.Object({
           description: 'Cosine of dense centroids; null without a model',
         }),
         adamicAdar: Type.Number(),
+        hubness: Type.Number({
+          description:
+            "Candidate's mean lexical similarity to their 10 nearest researchers (0 while unknown)",
+        }),
+        lastAuthorShare: Type.Number({
+          description: "Share of the candidate's works on which they are the last of two or more authors",
+        }),
       }),
       hops: Type.Union([Type.Integer(), Type.Null()], {
         description: '1–3, or null when further or unreachable',

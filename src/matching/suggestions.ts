@@ -5,7 +5,12 @@ import type { Clock } from '../infra/clock.js'
 import type { DomainEvents } from '../infra/events.js'
 import { ForbiddenError, NotFoundError } from '../infra/http/errors.js'
 import type { SuggestionCacheRepository } from './cache-repository.js'
-import type { CandidatesRepository, Explanations, ResearcherMeta } from './candidates-repository.js'
+import type {
+  CandidatesRepository,
+  Explanations,
+  LexicalHit,
+  ResearcherMeta,
+} from './candidates-repository.js'
 import { type MetaFilters, passesFilters } from './filters.js'
 import type { GraphRepository } from './graph-repository.js'
 import type { MatchingProfiles } from './profiles.js'
@@ -13,6 +18,7 @@ import {
   byScoreThenId,
   DEFAULT_SUGGESTION_WEIGHTS,
   type Edge,
+  evidenceScore,
   graphScore,
   type SuggestionComponents,
   type SuggestionWeights,
@@ -281,11 +287,11 @@ export class SuggestionsService {
         .slice(0, this.settings.graphPool)
         .map((c) => c.id),
     )
-    const textSim = new Map<number, number>()
+    const textSim = new Map<number, LexicalHit>()
     for (const hit of found.lexical ?? []) {
       if (excluded.has(hit.id)) continue
       pool.add(hit.id)
-      textSim.set(hit.id, hit.similarity)
+      textSim.set(hit.id, hit)
     }
     const denseSim = new Map<number, number>()
     for (const hit of found.dense) {
@@ -304,7 +310,7 @@ export class SuggestionsService {
             researcherId,
             ids.filter((id) => !textSim.has(id)),
           )
-        : new Map<number, number>(),
+        : new Map<number, LexicalHit>(),
       useDense
         ? this.candidates.denseSimilarities(
             researcherId,
@@ -317,14 +323,17 @@ export class SuggestionsService {
     for (const [id, s] of dense) denseSim.set(id, s)
     const scored: RankedCandidate[] = []
     for (const id of ids) {
+      const text = textSim.get(id)
       const components: SuggestionComponents = {
         ...graphComponents(id),
-        text: textSim.get(id) ?? 0,
+        text: text?.similarity ?? 0,
         dense: useDense ? (denseSim.get(id) ?? 0) : null,
+        hubness: text?.hubness ?? 0,
+        lastAuthorShare: text?.lastAuthorShare ?? 0,
       }
-      const score = suggestionScore(components, weights)
       // Nothing links them and nothing about their topics matches: not a suggestion.
-      if (score > 0) scored.push({ id, score, components })
+      if (evidenceScore(components, weights) > 0)
+        scored.push({ id, score: suggestionScore(components, weights), components })
     }
     scored.sort(byScoreThenId)
     return {

@@ -88,10 +88,19 @@ t.test('suggestions: filters and options exclude exactly what they should', asyn
   t.equal(b?.hops, 1, 'co-authors can be asked for, at one hop')
   const weighted = await app.inject({
     method: 'GET',
-    url: `/v1/researchers/${ids.get('A1')}/suggestions?wGraph=0&wWalk=0&wText=0&wAdamicAdar=1`,
+    url: `/v1/researchers/${ids.get('A1')}/suggestions?wGraph=0&wWalk=0&wText=0&wAdamicAdar=1&wLastAuthor=0`,
     headers: owner,
   })
-  t.same(weighted.json().weights, { graph: 0, walk: 0, text: 0, dense: 0.7, adamicAdar: 1 })
+  t.same(weighted.json().weights, {
+    graph: 0,
+    walk: 0,
+    text: 0,
+    dense: 0.7,
+    adamicAdar: 1,
+    // A share of the text weight: nothing with wText = 0.
+    hubness: 0.25,
+    lastAuthor: 0,
+  })
   const items = weighted.json().items as { score: number; components: { adamicAdar: number } }[]
   t.ok(items.length > 0, 'Adamic-Adar alone still finds the two-hop candidates')
   for (const item of items)
