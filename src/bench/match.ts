@@ -246,6 +246,9 @@ async function main() {
     log('lexical phase done')
   }
   await Promise.all([densePhase(), lexicalPhase()])
+  // Bulk profile builds leave hubness to be computed once the group index exists (a no-op when done).
+  log('hubness of profiles still without it')
+  await services.matchingProfiles.completeHubness()
   // A bulk load leaves the visibility map empty until autovacuum gets there: index-only scans would read the heap.
   log('vacuum analyze')
   await database.rows(sql`vacuum analyze`)
