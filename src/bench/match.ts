@@ -24,7 +24,7 @@ import { toVectorLiteral } from '../embeddings/sparse.js'
 import { defaultWorkerOptions, EmbeddingWorker } from '../embeddings/worker.js'
 import { type Database, openDatabase } from '../infra/db/database.js'
 import { PROFILE_INDEXES, restoreDeferredIndexes, withoutIndexes } from '../infra/db/deferred-indexes.js'
-import { loadTransformersEmbedder } from '../infra/embedder/transformers-embedder.js'
+import { loadTransformersEmbedder, queryThreads } from '../infra/embedder/transformers-embedder.js'
 import { DomainEvents } from '../infra/events.js'
 import { importFile } from '../ingest/file-import.js'
 import { BENCH_MODEL_ID } from '../models/cli.js'
@@ -102,9 +102,9 @@ async function main() {
   const embedder = await loadTransformersEmbedder({
     modelsDir,
     modelId: BENCH_MODEL_ID,
-    // The service's defaults: int8 weights and one thread fewer than the CPUs.
+    // As the service's search-text process embeds (EMBEDDING_QUERY_PROCESS): default dtype and threads.
     dtype: settingDefault('EMBEDDING_DTYPE'),
-    threads: settingDefault('EMBEDDING_THREADS'),
+    threads: queryThreads(settingDefault('EMBEDDING_QUERY_THREADS')),
     maxTokens: settingDefault('EMBEDDING_MAX_TOKENS'),
   })
   const status = {

@@ -49,6 +49,11 @@ export const ConfigSchema = Type.Object({
    * second copy of the model in memory (~100 MB for all-MiniLM-L6-v2 q8 with its process).
    */
   EMBEDDING_QUERY_PROCESS: Type.Boolean({ default: true }),
+  /**
+   * Intra-op threads of the search-text process; 0 = as many as the CPUs. A search embeds one text
+   * and waits for it: on two cores two threads took 50 ms where one took 70 (bench:match).
+   */
+  EMBEDDING_QUERY_THREADS: Type.Integer({ default: 0, minimum: 0, maximum: 64 }),
   /** Signs access tokens; a development fallback is used unless NODE_ENV=production. */
   AUTH_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   BODY_LIMIT_BYTES: Type.Integer({ default: 8 * 1024 * 1024, minimum: 1024 }),

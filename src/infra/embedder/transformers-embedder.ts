@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import type { Config } from '../../config/config.js'
 import { type Embedder, type EmbedderStatus, ModelUnavailableError } from './embedder.js'
 import type { TransformersEmbedderOptions } from './pipeline-embedder.js'
@@ -47,6 +48,11 @@ export function withStatus<E extends Embedder>(embedder: E): { embedder: E; stat
   }
 }
 
+/** Threads of the process that embeds search texts: 0 = every CPU, as one search waits for one text. */
+export function queryThreads(configured: number): number {
+  return configured > 0 ? configured : availableParallelism()
+}
+
 type EmbedderSettings = Pick<
   Config,
   | 'MODELS_DIR'
@@ -56,6 +62,7 @@ type EmbedderSettings = Pick<
   | 'EMBEDDING_MAX_TOKENS'
   | 'EMBEDDING_WORKER'
   | 'EMBEDDING_QUERY_PROCESS'
+  | 'EMBEDDING_QUERY_THREADS'
 >
 
 function configuredOptions(config: EmbedderSettings): TransformersEmbedderOptions {
@@ -76,6 +83,9 @@ export async function probeConfiguredEmbedder(config: EmbedderSettings) {
   const probed = await probeEmbedder(configuredOptions(config))
   if (!probed.embedder || !config.EMBEDDING_WORKER || !config.EMBEDDING_QUERY_PROCESS)
     return { ...probed, queries: null }
-  const queries = await loadTransformersEmbedder(configuredOptions(config)).catch(() => null)
+  const queries = await loadTransformersEmbedder({
+    ...configuredOptions(config),
+    threads: queryThreads(config.EMBEDDING_QUERY_THREADS),
+  }).catch(() => null)
   return { ...probed, queries }
 }

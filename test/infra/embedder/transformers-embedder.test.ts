@@ -111,6 +111,7 @@ t.test(
       EMBEDDING_THREADS: 1,
       EMBEDDING_MAX_TOKENS: 256,
       EMBEDDING_QUERY_PROCESS: true,
+      EMBEDDING_QUERY_THREADS: 1,
     }
     const withWorker = await probeConfiguredEmbedder({ ...config, EMBEDDING_WORKER: true })
     t.teardown(async () => {
