@@ -3,7 +3,7 @@ import { authorships, institutions, researchers, topics, works, workTopics } fro
 import { lexicalTerms, researcherEmbeddings, workLexical } from '../../db/schema/embeddings.js'
 import { researcherHubness, researcherLexical } from '../../db/schema/matching.js'
 import type { Database } from '../infra/db/database.js'
-import { idList, inList, knnRows } from './sql.js'
+import { idList, knnRows } from './sql.js'
 
 export interface ResearcherMeta {
   id: number
@@ -240,7 +240,7 @@ function metaQuery(ids: readonly number[]) {
            (select max(w.year)::int from ${authorships} a join ${works} w on w.id = a.work_id
              where a.researcher_id = r.id) as "lastActiveYear"
       from ${researchers} r left join ${institutions} i on i.id = r.institution_id
-     where r.id in (${inList(ids)})`
+     where r.id in (${idList(ids)})`
 }
 
 /**
@@ -263,7 +263,7 @@ function workPairsQuery(researcherId: number, candidateIds: readonly number[]) {
         select a.researcher_id as cid, w.id,
                row_number() over (partition by a.researcher_id order by w.year desc nulls last, w.id desc) as n
           from ${authorships} a join ${works} w on w.id = a.work_id
-         where a.researcher_id in (${inList(candidateIds)}) and ${hasVector}) t
+         where a.researcher_id in (${idList(candidateIds)}) and ${hasVector}) t
         join ${workLexical} l on l.work_id = t.id
        where t.n <= ${EXPLAINED_WORKS}
     ), pairs as (
@@ -289,7 +289,7 @@ function sharedTopicsQuery(researcherId: number, candidateIds: readonly number[]
     select a.researcher_id as "candidateId", t.id, t.name, count(distinct a.work_id)::int as works
       from ${authorships} a join ${workTopics} wt on wt.work_id = a.work_id
       join mine m on m.topic_id = wt.topic_id join ${topics} t on t.id = wt.topic_id
-     where a.researcher_id in (${inList(candidateIds)})
+     where a.researcher_id in (${idList(candidateIds)})
      group by a.researcher_id, t.id, t.name
      order by a.researcher_id, works desc, t.id`
 }

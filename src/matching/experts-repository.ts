@@ -3,8 +3,9 @@ import { authorships, institutions, researchers, works } from '../../db/schema/c
 import { researcherEmbeddings, workEmbeddings, workLexical } from '../../db/schema/embeddings.js'
 import { researcherLexical } from '../../db/schema/matching.js'
 import type { Database } from '../infra/db/database.js'
+import { intArray } from '../infra/db/sql-rows.js'
 import type { ResearcherMeta } from './candidates-repository.js'
-import { idArray, idList, knnRows } from './sql.js'
+import { idList, knnRows } from './sql.js'
 
 /** A query text as stored vectors: the lexical one always when it has terms, the dense one with a model. */
 export interface QueryVectors {
@@ -124,7 +125,7 @@ export class ExpertsRepository {
         left join ${institutions} i on i.id = r.institution_id
         left join ${researcherLexical} rl on rl.researcher_id = r.id
         left join ${researcherEmbeddings} re on re.researcher_id = r.id and re.model_id = ${query.dense?.modelId ?? null}
-       where r.id = any(${idArray(ids)})`)
+       where r.id = any(${intArray(ids)})`)
   }
 
   /**
@@ -168,7 +169,7 @@ export class ExpertsRepository {
             left join ${workLexical} l on l.work_id = a.work_id and ${query.lexical !== null}
             left join ${workEmbeddings} e on e.work_id = a.work_id and e.model_id = ${modelId}
            where a.researcher_id = r.id) s
-       where r.id = any(${idArray(researcherIds)})`)
+       where r.id = any(${intArray(researcherIds)})`)
     return rows.map(({ lexicalWorks, lexicalSims, denseWorks, denseSims, ...meta }) => ({
       ...meta,
       lexical: pairs(lexicalWorks, lexicalSims),
@@ -185,7 +186,7 @@ export class ExpertsRepository {
     const rows = await this.database.rows<{ id: number; year: number | null }>(sql`
       select a.researcher_id as id, max(w.year)::int as year
         from ${authorships} a join ${works} w on w.id = a.work_id
-       where a.researcher_id = any(${idArray(researcherIds)})
+       where a.researcher_id = any(${intArray(researcherIds)})
        group by a.researcher_id`)
     const years = new Map(rows.map((r) => [r.id, r.year]))
     return new Map(researcherIds.map((id) => [id, years.get(id) ?? null]))

@@ -81,9 +81,6 @@ export class ExpertsService {
 
   async search(text: string, k: number, filters: MetaFilters = {}, conflicts: Conflicts = {}) {
     await this.profiles.settled()
-    // The model takes longest and only the dense candidates need its vector: weighting the terms,
-    // the lexical neighbours and the conflicts are read from the database meanwhile. Without a
-    // model there is nothing to wait for, and one statement finds all candidates.
     const pendingDense = this.denseQuery(text)
     const pendingExcluded = this.conflicted(conflicts)
     pendingExcluded.catch(() => {})

@@ -1,18 +1,13 @@
 import type { SQL } from 'drizzle-orm'
 import { sql } from 'drizzle-orm'
 import type { Database } from '../infra/db/database.js'
+import { txRows } from '../infra/db/sql-rows.js'
 
 export const idList = (ids: readonly number[]) =>
   sql.join(
     ids.map((id) => sql`${id}`),
     sql`, `,
   )
-
-/** An id list for `in (…)` that may be empty. */
-export const inList = (ids: readonly number[]) => (ids.length > 0 ? idList(ids) : sql`null`)
-
-/** One array parameter however many ids: the planner then expects as many rows as there are ids. */
-export const idArray = (ids: readonly number[]) => sql`${`{${ids.join(',')}}`}::int[]`
 
 /**
  * Runs a kNN query with HNSW settings local to one transaction. pgvector's HNSW scan returns at
@@ -23,15 +18,12 @@ export async function knnRows<T>(database: Database, limit: number, query: SQL):
   return database.db.transaction(async (tx) => {
     // With a few ten thousand rows the planner prices the HNSW scan above a sequential scan of
     // sparse vectors, which measured 5–8 times slower (870 ms against 110 ms at 20k researchers).
-    // With sequential scans off every plan looks expensive enough to JIT-compile, which costs a
-    // query this cheap more than it saves. One statement sets all four (set_config(…, true) is
-    // SET LOCAL): each round trip counts.
+    // One statement sets all three (set_config(…, true) is SET LOCAL): each round trip counts. JIT,
+    // which such plans would otherwise trigger, is off for every session (openPostgres).
     await tx.execute(
       sql.raw(`select set_config('hnsw.ef_search', '${efSearch}', true),
-        set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('enable_seqscan', 'off', true),
-        set_config('jit', 'off', true)`),
+        set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('enable_seqscan', 'off', true)`),
     )
-    const result = (await tx.execute(query)) as unknown as T[] | { rows: T[] }
-    return Array.isArray(result) ? [...result] : result.rows
+    return txRows<T>(tx, query)
   })
 }

@@ -18,11 +18,12 @@ export const jsonRows = (rows: readonly object[]) => sql`${wellFormed(JSON.strin
  */
 const wellFormed = (json: string) => json.replace(/(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/g, '$1\\ufffd')
 
+/** One int[] parameter however many ids: the planner then expects as many rows as there are ids. */
+export const intArray = (values: readonly number[]) => sql`${`{${values.join(',')}}`}::int[]`
+
 /** A text[] parameter in PostgreSQL's array syntax: one parameter however many keys. */
 export const textArray = (values: readonly string[]) =>
   sql`${`{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`}::text[]`
-
-export const intArray = (values: readonly number[]) => sql`${`{${values.join(',')}}`}::int[]`
 
 /** Raw SQL inside a transaction; rows come back as plain objects on both drivers. */
 export async function txRows<T>(tx: Runner, query: SQL): Promise<T[]> {
@@ -34,8 +35,9 @@ export async function txRows<T>(tx: Runner, query: SQL): Promise<T[]> {
  * For a transaction whose statements all look rows up by key: a bulk load runs before any ANALYZE
  * (and autovacuum may be off), and without statistics the planner takes a list of a thousand keys
  * for most of the table and scans it, for every batch: the import read all of `works` once per
- * batch. JIT goes too, since such plans look expensive enough to compile. PGlite honours both.
+ * batch. Such plans look expensive enough to JIT-compile; JIT is off for every session
+ * (openPostgres). PGlite honours the setting too.
  */
 export async function keyLookupsOnly(tx: Runner): Promise<void> {
-  await tx.execute(sql`select set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)`)
+  await tx.execute(sql`select set_config('enable_seqscan', 'off', true)`)
 }
