@@ -1,8 +1,10 @@
-import { sql } from 'drizzle-orm'
+import { type SQL, sql } from 'drizzle-orm'
 import { authorships, institutions, researchers, topics, works, workTopics } from '../../db/schema/catalog.js'
 import { lexicalTerms, researcherEmbeddings, workLexical } from '../../db/schema/embeddings.js'
 import { researcherHubness, researcherLexical } from '../../db/schema/matching.js'
 import type { Database } from '../infra/db/database.js'
+import { intArray, textArray } from '../infra/db/sql-rows.js'
+import type { MetaFilters } from './filters.js'
 import { idList, knnRows } from './sql.js'
 
 export interface ResearcherMeta {
@@ -168,6 +170,32 @@ export class CandidatesRepository {
   }
 
   /**
+   * The records of the first `limit` of `rankedIds`, in that order, that pass the filters: one
+   * statement however deep in the ranking they are. Reading records a slice at a time cost a round
+   * trip per slice, and each slice counted every candidate's works; here the works are counted
+   * only for a filter on them and for the records returned.
+   */
+  async firstPassing(
+    rankedIds: readonly number[],
+    filters: MetaFilters,
+    limit: number,
+  ): Promise<ResearcherMeta[]> {
+    if (rankedIds.length === 0 || limit <= 0) return []
+    return this.database.rows<ResearcherMeta>(sql`
+      select p.id, p.name, p."institutionId", p."institutionName", p."countryCode", p."openToCollaborate",
+             ${worksCount(sql`p.id`)} as works, ${lastActiveYear(sql`p.id`)} as "lastActiveYear"
+        from (
+          select u.ord, r.id, r.name, r.institution_id as "institutionId", i.name as "institutionName",
+                 i.country_code as "countryCode", r.open_to_collaborate as "openToCollaborate"
+            from unnest(${intArray(rankedIds)}) with ordinality u(id, ord)
+            join ${researchers} r on r.id = u.id
+            left join ${institutions} i on i.id = r.institution_id
+           where ${sql.join(filterConditions(filters), sql` and `)}
+           order by u.ord limit ${limit}) p
+       order by p.ord`)
+  }
+
+  /**
    * Records of `metaIds` and the explanations of `explainIds` (work pairs, shared topics, names of
    * `nameIds`) in one statement: apart they were four round trips after the ranking.
    */
@@ -232,15 +260,42 @@ export interface Explanations {
   names: Map<number, string>
 }
 
+const worksCount = (researcherId: SQL) =>
+  sql`(select count(*)::int from ${authorships} a where a.researcher_id = ${researcherId})`
+const lastActiveYear = (researcherId: SQL) =>
+  sql`(select max(w.year)::int from ${authorships} a join ${works} w on w.id = a.work_id
+        where a.researcher_id = ${researcherId})`
+
 function metaQuery(ids: readonly number[]) {
   return sql`
     select r.id, r.name, r.institution_id as "institutionId", i.name as "institutionName",
            i.country_code as "countryCode", r.open_to_collaborate as "openToCollaborate",
-           (select count(*)::int from ${authorships} a where a.researcher_id = r.id) as works,
-           (select max(w.year)::int from ${authorships} a join ${works} w on w.id = a.work_id
-             where a.researcher_id = r.id) as "lastActiveYear"
+           ${worksCount(sql`r.id`)} as works, ${lastActiveYear(sql`r.id`)} as "lastActiveYear"
       from ${researchers} r left join ${institutions} i on i.id = r.institution_id
      where r.id in (${idList(ids)})`
+}
+
+/**
+ * `passesFilters` as SQL over `r` (researchers) and `i` (their institution). The record columns
+ * come first so that the planner, which orders conditions by cost, reads works only for the rows
+ * that pass them.
+ */
+function filterConditions(f: MetaFilters): SQL[] {
+  const conditions: SQL[] = [sql`true`]
+  if (f.openToCollaborate) conditions.push(sql`r.open_to_collaborate`)
+  if (f.institutionIds?.length) conditions.push(sql`r.institution_id = any(${intArray(f.institutionIds)})`)
+  if (f.excludeInstitutionIds?.length)
+    conditions.push(
+      sql`(r.institution_id is null or r.institution_id <> all(${intArray(f.excludeInstitutionIds)}))`,
+    )
+  if (f.countries?.length) conditions.push(sql`i.country_code = any(${textArray(f.countries)})`)
+  if (f.excludeCountries?.length)
+    conditions.push(sql`(i.country_code is null or i.country_code <> all(${textArray(f.excludeCountries)}))`)
+  if (f.minWorks !== undefined) conditions.push(sql`${worksCount(sql`r.id`)} >= ${f.minWorks}`)
+  if (f.activeSince !== undefined)
+    conditions.push(sql`exists (select 1 from ${authorships} a join ${works} w on w.id = a.work_id
+                                 where a.researcher_id = r.id and w.year >= ${f.activeSince})`)
+  return conditions
 }
 
 /**

@@ -30,3 +30,16 @@ export function passesFilters(m: ResearcherMeta, f: MetaFilters): boolean {
     return false
   return true
 }
+
+/** Whether any filter is set: an empty list or `openToCollaborate: false` filters nothing. */
+export function hasMetaFilters(f: MetaFilters): boolean {
+  return Boolean(
+    f.openToCollaborate ||
+      f.institutionIds?.length ||
+      f.excludeInstitutionIds?.length ||
+      f.countries?.length ||
+      f.excludeCountries?.length ||
+      f.minWorks !== undefined ||
+      f.activeSince !== undefined,
+  )
+}

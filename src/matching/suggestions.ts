@@ -11,7 +11,7 @@ import type {
   LexicalHit,
   ResearcherMeta,
 } from './candidates-repository.js'
-import { type MetaFilters, passesFilters } from './filters.js'
+import { hasMetaFilters, type MetaFilters } from './filters.js'
 import type { GraphRepository } from './graph-repository.js'
 import type { MatchingProfiles } from './profiles.js'
 import {
@@ -345,8 +345,8 @@ export class SuggestionsService {
 
   /**
    * The first `limit` candidates that pass the filters, and with `explain` the explanations of the
-   * likely ones fetched with their records: without filters those are the picked ones, so one
-   * statement serves both.
+   * likely ones fetched with their records. Without filters those are the first ones, so one
+   * statement serves both; with filters one statement finds them, however deep in the ranking.
    */
   private async select(
     researcherId: number,
@@ -356,7 +356,20 @@ export class SuggestionsService {
   ) {
     const excluded = new Set(options.excludeIds)
     const scored = excluded.size > 0 ? candidates.filter((c) => !excluded.has(c.id)) : candidates
-    // Filters need each candidate's record; read them best first until the list is full.
+    if (hasMetaFilters(options)) {
+      const records = await this.candidates.firstPassing(
+        scored.map((c) => c.id),
+        options,
+        options.limit,
+      )
+      const byId = new Map(scored.map((c) => [c.id, c]))
+      return {
+        ranked: records.map((m) => byId.get(m.id)!),
+        meta: new Map(records.map((m) => [m.id, m])),
+        explanations: null,
+      }
+    }
+    // Records are still read: a candidate whose record was removed since the ranking is skipped.
     const meta = new Map<number, ResearcherMeta>()
     const ranked: StoredCandidate[] = []
     let explanations: (Explanations & { explained: Set<number> }) | null = null
@@ -378,7 +391,7 @@ export class SuggestionsService {
       } else records = await this.candidates.meta(slice.map((r) => r.id))
       for (const r of slice) {
         const m = records.get(r.id)
-        if (!m || !passesFilters(m, options) || ranked.length >= options.limit) continue
+        if (!m || ranked.length >= options.limit) continue
         meta.set(r.id, m)
         ranked.push(r)
       }

@@ -77,6 +77,24 @@ t.test('suggestions: filters and options exclude exactly what they should', asyn
     all.filter((id) => id !== ids.get('A8')),
   )
   t.same(await get('openToCollaborate=true'), [])
+  const south = await institutionOf(app, 'South Institute')
+  t.same(
+    await get(`excludeInstitutionIds=${south}`),
+    all.filter((id) => id !== ids.get('A8')),
+  )
+  // A4 opens up: only A4 passes, and combined filters must all hold.
+  const a4 = await claimant(app, ids.get('A4')!)
+  const opened = await app.inject({
+    method: 'PATCH',
+    url: `/v1/researchers/${ids.get('A4')}/settings`,
+    headers: a4,
+    payload: { openToCollaborate: true },
+  })
+  t.equal(opened.statusCode, 200)
+  t.same(await get('openToCollaborate=true'), [ids.get('A4')])
+  t.same(await get('openToCollaborate=true&countries=DE&activeSince=2023'), [ids.get('A4')])
+  t.same(await get('openToCollaborate=true&minWorks=2'), [], 'A4 has fewer works')
+  t.same(await get('countries=DE&limit=1'), [all.find((id) => id !== ids.get('A8'))], 'the best that passes')
   const withCoauthors = await app.inject({
     method: 'GET',
     url: `/v1/researchers/${ids.get('A1')}/suggestions?includeCoauthors=true`,
