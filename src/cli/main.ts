@@ -12,6 +12,7 @@ usage:
   collabmatch model status [MODEL_ID]              which model files are present
   collabmatch embed                                embed everything queued now, with progress
   collabmatch reembed                              switch to EMBEDDING_MODEL: queue and embed every work
+  collabmatch profiles                             build missing matching profiles and hubness values
   collabmatch admin create --email EMAIL [--name NAME] --password-stdin
                                                   create an admin account (password read from stdin)
   collabmatch admin promote --email EMAIL         make an existing account an admin
@@ -25,6 +26,7 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   model: async (argv) => (await import('../models/cli.js')).runModel(argv),
   embed: async (argv) => (await import('../embeddings/cli.js')).runEmbed(argv, { reembed: false }),
   reembed: async (argv) => (await import('../embeddings/cli.js')).runEmbed(argv, { reembed: true }),
+  profiles: async (argv) => (await import('../matching/cli.js')).runProfiles(argv),
   admin: async (argv) => (await import('../accounts/cli.js')).runAdmin(argv),
 }
 
