@@ -49,6 +49,14 @@ interface Row extends Omit<ResearcherMeta, 'lastActiveYear'> {
   denseSims: number[] | null
 }
 
+/**
+ * A query vector as a one-row subquery, which PostgreSQL evaluates once per statement (an
+ * InitPlan). Written as a bare `$1::vector`, the generic plan a prepared statement switches to
+ * after five runs parses the literal again for every row it meets: ~25 µs for 384 dimensions,
+ * 0.5 s over 20k rows against 12 ms, and most of an expert search's time.
+ */
+const once = (literal: string, type: 'vector' | 'sparsevec') => sql`(select ${literal}::${sql.raw(type)})`
+
 /** Below this many researchers a half is not worth a second connection's round trip. */
 const AFFINITY_SPLIT_MIN = 8
 
@@ -112,9 +120,11 @@ export class ExpertsRepository {
     const excludedSet = new Set(excluded)
     const ids = [...new Set(researcherIds)].filter((id) => !excludedSet.has(id))
     if (ids.length === 0) return []
-    const lexical = query.lexical ? sql`-(rl.centroid <#> ${query.lexical}::sparsevec)` : sql`null::float8`
+    const lexical = query.lexical
+      ? sql`-(rl.centroid <#> ${once(query.lexical, 'sparsevec')})`
+      : sql`null::float8`
     const dense = query.dense
-      ? sql`(1 - (re.embedding <=> ${query.dense.vector}::vector))::float8`
+      ? sql`(1 - (re.embedding <=> ${once(query.dense.vector, 'vector')}))::float8`
       : sql`null::float8`
     return this.database.rows<CentroidCandidate>(sql`
       select r.id, r.name, r.institution_id as "institutionId", i.name as "institutionName",
@@ -148,9 +158,11 @@ export class ExpertsRepository {
     researcherIds: readonly number[],
   ): Promise<ScoredResearcher[]> {
     if (researcherIds.length === 0) return []
-    const lexical = query.lexical ? sql`-(l.vector <#> ${query.lexical}::sparsevec)` : sql`null::float8`
+    const lexical = query.lexical
+      ? sql`-(l.vector <#> ${once(query.lexical, 'sparsevec')})`
+      : sql`null::float8`
     const dense = query.dense
-      ? sql`(1 - (e.embedding <=> ${query.dense.vector}::vector))::float8`
+      ? sql`(1 - (e.embedding <=> ${once(query.dense.vector, 'vector')}))::float8`
       : sql`null::float8`
     const modelId = query.dense?.modelId ?? null
     // Aggregated per researcher (lateral): grouping the joined rows sorted them with their vectors.
