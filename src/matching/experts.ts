@@ -48,6 +48,8 @@ export interface ExpertsSettings {
   candidates: CandidateLimits
   /** How many candidates, best by centroid similarity, are scored over all their works. */
   shortlist: number
+  /** How many of a researcher's works, newest first, their affinity is computed over. */
+  newestWorks: number
   evidenceWorks: number
 }
 
@@ -57,8 +59,13 @@ export interface ExpertsSettings {
  * affinity, so a short shortlist misses experts: see the recall note in the README.
  */
 export const DEFAULT_EXPERTS_SETTINGS: ExpertsSettings = {
-  candidates: { lexicalResearchers: 100, denseWorks: 100, denseResearchers: 50 },
+  // The dense sources at pgvector's default ef_search (40): the authors of 100 works were ~480
+  // researchers to score by centroid, and ef_search 100 doubled both searches' time (500k works).
+  candidates: { lexicalResearchers: 100, denseWorks: 40, denseResearchers: 40 },
   shortlist: 40,
+  // Current expertise, and a bounded read: prolific researchers (100+ works) dominated shortlists
+  // and cost 1–1.5 ms each. Reviewer-match profiles hold at most 20 works, so its loss is unchanged.
+  newestWorks: 32,
   evidenceWorks: 3,
 }
 export const DEFAULT_COAUTHOR_CONFLICT_YEARS = 3
@@ -99,10 +106,9 @@ export class ExpertsService {
     ])
     const excluded = await pendingExcluded
 
-    // Centroid similarity only shortlists; the affinity over every work decides the order. The
-    // last active year costs a read of every work: it is read for the shortlist only when a
-    // filter needs it, else for the researchers shown.
-    const { activeSince, ...centroidFilters } = filters
+    // Centroid similarity only shortlists; the affinity over the newest works decides the order.
+    // The last active year comes with those works, so its filter waits for them.
+    const { activeSince: _, ...centroidFilters } = filters
     const shortlist = (
       await this.experts.centroidScores(
         query,
@@ -120,29 +126,18 @@ export class ExpertsService {
       .sort(byScoreThenId)
       .slice(0, Math.max(this.settings.shortlist, 2 * k))
       .map((c) => c.id)
-    const [scored, shortlistYears] = await Promise.all([
-      this.experts.affinity(query, shortlist),
-      activeSince !== undefined ? this.experts.lastActiveYears(shortlist) : null,
-    ])
-    const top = scored
-      .filter(
-        (m) =>
-          !shortlistYears ||
-          passesFilters({ ...m, lastActiveYear: shortlistYears.get(m.id) ?? null }, filters),
-      )
+    const top = (await this.experts.affinity(query, shortlist, this.settings.newestWorks))
+      .filter((m) => passesFilters(m, filters))
       .map((r) => ({ researcher: r, ...this.score(r) }))
       .sort((a, b) =>
         byScoreThenId({ id: a.researcher.id, score: a.score }, { id: b.researcher.id, score: b.score }),
       )
       .slice(0, k)
-    const [works, years] = await Promise.all([
-      this.experts.evidenceWorks(top.flatMap((a) => a.evidence.map((w) => w.workId))),
-      shortlistYears ?? this.experts.lastActiveYears(top.map((a) => a.researcher.id)),
-    ])
+    const works = await this.experts.evidenceWorks(top.flatMap((a) => a.evidence.map((w) => w.workId)))
     return {
       items: top.map(
         (a): ExpertHit => ({
-          researcher: researcherRef({ ...a.researcher, lastActiveYear: years.get(a.researcher.id) ?? null }),
+          researcher: researcherRef(a.researcher),
           score: a.score,
           components: a.components,
           evidence: evidence(a.evidence, works),
@@ -166,7 +161,10 @@ export class ExpertsService {
     if (unknown.length > 0) throw new NotFoundError('Researcher', unknown.join(', '))
     const query = await this.queries(text)
     const scored = new Map(
-      (await this.experts.affinity(query, researcherIds)).map((r) => [r.id, this.score(r)]),
+      (await this.experts.affinity(query, researcherIds, this.settings.newestWorks)).map((r) => [
+        r.id,
+        this.score(r),
+      ]),
     )
     const works = await this.experts.evidenceWorks(
       [...scored.values()].flatMap((a) => a.evidence.map((w) => w.workId)),

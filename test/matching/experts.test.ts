@@ -173,6 +173,66 @@ t.test('expert search: conflicts of interest are left out exactly', async (t) =>
   t.same(filtered, new Set([ids.get('A3'), ids.get('A4')]))
 })
 
+t.test('affinity: over the newest 32 works, though works and last active year count all', async (t) => {
+  const app = await build(t, { clock })
+  const glacier = (i: number) => ({
+    id: `old${i}`,
+    title: 'Glacier ice sheet melt and sea level',
+    abstract: 'Arctic glacier ice sheet melt measured by satellite altimetry.',
+    publication_year: 1990 + i,
+    authorships: [{ author: { id: 'P1', display_name: 'Pat Prolific' } }],
+  })
+  const compilers = Array.from({ length: 32 }, (_, i) => ({
+    id: `new${i}`,
+    title: `Register allocation in optimising compilers ${i}`,
+    abstract: 'Loop vectorization and register allocation for bytecode compilers.',
+    publication_year: 2000 + (i % 20),
+    authorships: [{ author: { id: 'P1', display_name: 'Pat Prolific' } }],
+  }))
+  await app.services.ingest.importBatch([glacier(0), ...compilers])
+  await app.services.embeddingWorker.drain()
+  const [id] = (await app.services.experts.researcherIdsByExternalId(['P1'])).values()
+  const token = await officerToken(app)
+  const affinity = async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/experts/affinity',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { text: 'glacier ice sheet melt', researcherIds: [id] },
+    })
+    t.equal(res.statusCode, 200)
+    return res.json().items[0]
+  }
+  t.equal((await affinity()).score, 0, 'the 33rd newest work does not count')
+  // One more glacier work, newer than every compiler work: it counts.
+  await app.services.ingest.importBatch([{ ...glacier(1), id: 'recent', publication_year: 2024 }])
+  await app.services.embeddingWorker.drain()
+  const recent = await affinity()
+  t.ok(recent.score > 0.3, `a newest work counts (${recent.score})`)
+  t.same(
+    recent.evidence.map((w: { id: number; year: number }) => w.year),
+    [2024, ...recent.evidence.slice(1).map((w: { year: number }) => w.year)],
+  )
+  t.notOk(
+    recent.evidence.some((w: { year: number }) => w.year === 1990),
+    'the oldest work is not evidence',
+  )
+  const search = await app.inject({
+    method: 'POST',
+    url: '/v1/experts/search',
+    headers: { authorization: `Bearer ${token}` },
+    payload: { text: 'glacier ice sheet melt', k: 5 },
+  })
+  const hit = search.json().items.find((e: { researcher: { id: number } }) => e.researcher.id === id)
+  t.same(
+    { works: hit?.researcher.works, lastActiveYear: hit?.researcher.lastActiveYear },
+    {
+      works: 34,
+      lastActiveYear: 2024,
+    },
+  )
+})
+
 t.test('affinity: a score for each named researcher; access and bad input', async (t) => {
   const app = await build(t, { clock })
   const ids = await seed(app)
