@@ -50,8 +50,9 @@ export const ConfigSchema = Type.Object({
    */
   EMBEDDING_QUERY_PROCESS: Type.Boolean({ default: true }),
   /**
-   * Intra-op threads of the search-text process; 0 = as many as the CPUs. A search embeds one text
-   * and waits for it: on two cores two threads took 50 ms where one took 70 (bench:match).
+   * Intra-op threads of the search-text process; 0 = half the CPUs, at least one. On two cores two
+   * threads embedded a text in 17 ms where one took 24, yet the whole expert search took 58 ms
+   * against 49: the database work beside and after the model ran slower (bench:match, 500k works).
    */
   EMBEDDING_QUERY_THREADS: Type.Integer({ default: 0, minimum: 0, maximum: 64 }),
   /** Signs access tokens; a development fallback is used unless NODE_ENV=production. */

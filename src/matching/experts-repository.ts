@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm'
+import { type SQL, sql } from 'drizzle-orm'
 import { authorships, institutions, researchers, works } from '../../db/schema/catalog.js'
 import { researcherEmbeddings, workEmbeddings, workLexical } from '../../db/schema/embeddings.js'
 import { researcherLexical } from '../../db/schema/matching.js'
@@ -82,73 +82,84 @@ export class ExpertsRepository {
   }
 
   /**
-   * The authors of the works nearest the dense query and the researchers whose dense centroids
-   * are nearest it. Ids only: the HNSW settings (sequential scans off) would make the planner read
-   * all researchers to join a few hundred, so everything else is asked in a plain statement. The
-   * two searches run at once, on two connections where the database has them.
+   * The candidates of a search, less `excluded`, each with the query's similarity to their lexical
+   * and dense centroids (0 where they have none): cheap to get for hundreds of candidates, unlike a
+   * similarity to every one of their works. Without a dense query they are `lexicalIds`. With one,
+   * the authors of the works nearest it and the researchers whose dense centroids are nearest it
+   * join them, each source scoring its own candidates in the statement that finds them: two
+   * statements at once on two connections, where kNN, then scores, cost two waits.
    */
-  async denseNeighbours(dense: NonNullable<QueryVectors['dense']>, limits: CandidateLimits) {
-    const { vector, modelId } = dense
-    const efSearch = Math.max(limits.denseWorks, limits.denseResearchers)
-    const [authors, centroids] = await Promise.all([
-      knnRows<{ id: number }>(
-        this.database,
-        efSearch,
-        sql`select distinct a.researcher_id as id from (
-            select work_id from ${workEmbeddings} where model_id = ${modelId}
-             order by embedding <=> ${vector}::vector limit ${limits.denseWorks}) nn
-            join ${authorships} a on a.work_id = nn.work_id`,
-      ),
-      knnRows<{ id: number }>(
-        this.database,
-        efSearch,
-        sql`select researcher_id as id from ${researcherEmbeddings} where model_id = ${modelId}
-          order by embedding <=> ${vector}::vector limit ${limits.denseResearchers}`,
-      ),
-    ])
-    return [...new Set([...authors, ...centroids].map((r) => r.id))]
+  async centroidCandidates(
+    query: QueryVectors,
+    lexicalIds: readonly number[],
+    limits: CandidateLimits,
+    excluded: ReadonlySet<number>,
+    withWorks: boolean,
+  ): Promise<CentroidCandidate[]> {
+    const lexicalOnly = lexicalIds.filter((id) => !excluded.has(id))
+    const { dense } = query
+    const found = dense
+      ? (
+          await Promise.all([
+            knnRows<CentroidCandidate>(
+              this.database,
+              limits.denseWorks,
+              this.centroidScores(
+                query,
+                sql`select distinct a.researcher_id from (
+                    select work_id from ${workEmbeddings} where model_id = ${dense.modelId}
+                     order by embedding <=> ${dense.vector}::vector limit ${limits.denseWorks}) nn
+                    join ${authorships} a on a.work_id = nn.work_id`,
+                withWorks,
+              ),
+            ),
+            knnRows<CentroidCandidate>(
+              this.database,
+              limits.denseResearchers,
+              this.centroidScores(
+                query,
+                sql`(select researcher_id from ${researcherEmbeddings} where model_id = ${dense.modelId}
+                    order by embedding <=> ${dense.vector}::vector limit ${limits.denseResearchers})
+                  union select unnest(${intArray(lexicalOnly)})`,
+                withWorks,
+              ),
+            ),
+          ])
+        ).flat()
+      : await this.inHalves(lexicalOnly, (part) =>
+          this.database.rows<CentroidCandidate>(
+            this.centroidScores(query, sql`select unnest(${intArray(part)})`, withWorks),
+          ),
+        )
+    const byId = new Map<number, CentroidCandidate>()
+    for (const c of found) if (!excluded.has(c.id)) byId.set(c.id, c)
+    return [...byId.values()]
   }
 
   /**
-   * The named researchers, less `excluded`, each with the query's similarity to their lexical
-   * and dense centroids (0 where they have none): cheap to get for hundreds of candidates,
-   * unlike a similarity to every one of their works. The ids are joined as a list: as
-   * `r.id = any(…)` the planner scanned every researcher in parallel (22 ms for ~600 candidates
-   * among 100k researchers); joined, it looks each one up by key.
+   * Centroid scores of the researchers `ids` selects. Each is looked up by key (a lateral subquery
+   * with a limit cannot be turned into a join): joined as a list the planner scanned every
+   * researcher (22 ms for ~600 candidates among 100k), or under the kNN settings merge-joined
+   * the whole researchers index.
    */
-  async centroidScores(
-    query: QueryVectors,
-    researcherIds: readonly number[],
-    excluded: readonly number[],
-    withWorks: boolean,
-  ): Promise<CentroidCandidate[]> {
-    const excludedSet = new Set(excluded)
-    const ids = [...new Set(researcherIds)].filter((id) => !excludedSet.has(id))
-    return this.inHalves(ids, (part) => this.centroidScoresOf(query, part, withWorks))
-  }
-
-  private async centroidScoresOf(
-    query: QueryVectors,
-    ids: readonly number[],
-    withWorks: boolean,
-  ): Promise<CentroidCandidate[]> {
-    if (ids.length === 0) return []
+  private centroidScores(query: QueryVectors, ids: SQL, withWorks: boolean) {
     const lexical = query.lexical
       ? sql`-(rl.centroid <#> ${once(query.lexical, 'sparsevec')})`
       : sql`null::float8`
     const dense = query.dense
       ? sql`(1 - (re.embedding <=> ${once(query.dense.vector, 'vector')}))::float8`
       : sql`null::float8`
-    return this.database.rows<CentroidCandidate>(sql`
-      select r.id, r.name, r.institution_id as "institutionId", i.name as "institutionName",
-             i.country_code as "countryCode", r.open_to_collaborate as "openToCollaborate",
-             ${withWorks ? sql`(select count(*)::int from ${authorships} a where a.researcher_id = r.id)` : sql`null::int`} as works,
-             coalesce(${lexical}, 0) as lexical, coalesce(${dense}, 0) as dense
-        from unnest(${intArray(ids)}) u(id)
-        join ${researchers} r on r.id = u.id
-        left join ${institutions} i on i.id = r.institution_id
-        left join ${researcherLexical} rl on rl.researcher_id = r.id
-        left join ${researcherEmbeddings} re on re.researcher_id = r.id and re.model_id = ${query.dense?.modelId ?? null}`)
+    return sql`
+      select c.* from (${ids}) u(id) cross join lateral (
+        select r.id, r.name, r.institution_id as "institutionId", i.name as "institutionName",
+               i.country_code as "countryCode", r.open_to_collaborate as "openToCollaborate",
+               ${withWorks ? sql`(select count(*)::int from ${authorships} a where a.researcher_id = r.id)` : sql`null::int`} as works,
+               coalesce(${lexical}, 0) as lexical, coalesce(${dense}, 0) as dense
+          from ${researchers} r
+          left join ${institutions} i on i.id = r.institution_id
+          left join ${researcherLexical} rl on rl.researcher_id = r.id
+          left join ${researcherEmbeddings} re on re.researcher_id = r.id and re.model_id = ${query.dense?.modelId ?? null}
+         where r.id = u.id limit 1) c`
   }
 
   /** The named researchers that exist, with the scores of their `newestWorks` newest works. */

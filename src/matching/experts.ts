@@ -100,20 +100,17 @@ export class ExpertsService {
     pendingLexicalIds.catch(() => {})
     const query = { lexical, dense: await pendingDense }
     if (!query.lexical && !query.dense) throw new BadRequestError('The text has no searchable words')
-    const [lexicalIds, denseIds] = await Promise.all([
-      pendingLexicalIds,
-      query.dense ? this.experts.denseNeighbours(query.dense, this.settings.candidates) : [],
-    ])
     const excluded = await pendingExcluded
 
     // Centroid similarity only shortlists; the affinity over the newest works decides the order.
     // The last active year comes with those works, so its filter waits for them.
     const { activeSince: _, ...centroidFilters } = filters
     const shortlist = (
-      await this.experts.centroidScores(
+      await this.experts.centroidCandidates(
         query,
-        [...lexicalIds, ...denseIds],
-        [...excluded.researchers],
+        await pendingLexicalIds,
+        this.settings.candidates,
+        excluded.researchers,
         filters.minWorks !== undefined,
       )
     )

@@ -48,9 +48,13 @@ export function withStatus<E extends Embedder>(embedder: E): { embedder: E; stat
   }
 }
 
-/** Threads of the process that embeds search texts: 0 = every CPU, as one search waits for one text. */
+/**
+ * Threads of the process that embeds search texts: 0 = half the CPUs, at least one. More threads
+ * embed one text faster, but a search also needs the database meanwhile and after, and
+ * onnxruntime's idle threads keep spinning on their cores for a while after each run.
+ */
 export function queryThreads(configured: number): number {
-  return configured > 0 ? configured : availableParallelism()
+  return configured > 0 ? configured : Math.max(1, Math.floor(availableParallelism() / 2))
 }
 
 type EmbedderSettings = Pick<
