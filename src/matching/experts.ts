@@ -46,7 +46,7 @@ export interface ExpertHit extends Omit<ExpertAffinity, 'researcherId'> {
 export interface ExpertsSettings {
   /** Nearest neighbours taken from each index as candidates; the whole affinity re-ranks them. */
   candidates: CandidateLimits
-  /** How many candidates, best by centroid similarity, are scored over all their works. */
+  /** How many candidates, best by centroid similarity, are scored over their newest works. */
   shortlist: number
   /** How many of a researcher's works, newest first, their affinity is computed over. */
   newestWorks: number
