@@ -1,35 +1,10 @@
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import postgres from 'postgres'
 import t from 'tap'
 import { TEST_MODEL_ID } from '../../src/models/cli.js'
+import { cliDatabaseEnv, runCli } from '../helpers/cli.js'
 import { testModelsDir } from '../helpers/model.js'
-
-const root = fileURLToPath(new URL('../..', import.meta.url))
-const cli = join(root, 'src', 'cli', 'main.ts')
-
-/** Runs the real CLI in its own process, so a SIGKILL is a real crash. */
-function runCli(args: string[], env: NodeJS.ProcessEnv, killWhen?: (stderr: string) => boolean) {
-  return new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>(
-    (resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
-        cwd: root,
-        env: { ...process.env, ...env },
-      })
-      let stdout = ''
-      let stderr = ''
-      child.stdout.on('data', (d) => (stdout += d))
-      child.stderr.on('data', (d) => {
-        stderr += d
-        if (killWhen?.(stderr)) child.kill('SIGKILL')
-      })
-      child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }))
-    },
-  )
-}
 
 const works = Array.from({ length: 120 }, (_, i) => ({
   id: `W${i}`,
@@ -46,22 +21,7 @@ t.test('embed killed with SIGKILL mid-way resumes and loses or doubles nothing',
   const { writeFileSync } = await import('node:fs')
   writeFileSync(file, works.map((w) => JSON.stringify(w)).join('\n'))
 
-  const baseUrl = process.env['TEST_DATABASE_URL']
-  let env: NodeJS.ProcessEnv = { DATA_DIR: join(dir, 'data') }
-  let admin: postgres.Sql | undefined
-  if (baseUrl) {
-    const name = `collabmatch_crash_${process.pid}`
-    admin = postgres(baseUrl, { max: 1, onnotice: () => {} })
-    await admin.unsafe(`drop database if exists ${name} with (force)`)
-    await admin.unsafe(`create database ${name}`)
-    const url = new URL(baseUrl)
-    url.pathname = `/${name}`
-    env = { DATABASE_URL: url.toString() }
-    t.teardown(async () => {
-      await admin!.unsafe(`drop database if exists ${name} with (force)`)
-      await admin!.end()
-    })
-  }
+  let env = await cliDatabaseEnv(t, dir, 'crash')
   env = {
     ...env,
     MODELS_DIR: await testModelsDir(),

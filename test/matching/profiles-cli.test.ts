@@ -1,28 +1,10 @@
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { sql } from 'drizzle-orm'
-import postgres from 'postgres'
 import t from 'tap'
 import { openDatabase } from '../../src/infra/db/database.js'
-
-const root = fileURLToPath(new URL('../..', import.meta.url))
-
-function runCli(args: string[], env: NodeJS.ProcessEnv) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts'), ...args], {
-      cwd: root,
-      env: { ...process.env, LOG_LEVEL: 'silent', ...env },
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => (stdout += d))
-    child.stderr.on('data', (d) => (stderr += d))
-    child.on('exit', (code) => resolve({ code, stdout, stderr }))
-  })
-}
+import { cliDatabaseEnv, runCli } from '../helpers/cli.js'
 
 const TOPICS = ['protein folding enzyme kinase', 'glacier ice sheet melt', 'compiler register allocation']
 const works = Array.from({ length: 60 }, (_, i) => ({
@@ -42,23 +24,9 @@ t.test('profiles builds the missing profiles and hubness values, and only those'
   const file = join(dir, 'works.jsonl')
   writeFileSync(file, works.map((w) => JSON.stringify(w)).join('\n'))
 
-  const baseUrl = process.env['TEST_DATABASE_URL']
-  let env: NodeJS.ProcessEnv = { DATA_DIR: join(dir, 'data') }
-  if (baseUrl) {
-    const name = `collabmatch_profiles_${process.pid}`
-    const admin = postgres(baseUrl, { max: 1, onnotice: () => {} })
-    await admin.unsafe(`drop database if exists ${name} with (force)`)
-    await admin.unsafe(`create database ${name}`)
-    const url = new URL(baseUrl)
-    url.pathname = `/${name}`
-    env = { DATABASE_URL: url.toString() }
-    t.teardown(async () => {
-      await admin.unsafe(`drop database if exists ${name} with (force)`)
-      await admin.end()
-    })
-  }
+  let env = await cliDatabaseEnv(t, dir, 'profiles')
   // No model: lexical vectors and profiles only.
-  env = { ...env, MODELS_DIR: join(dir, 'no-models') }
+  env = { ...env, MODELS_DIR: join(dir, 'no-models'), LOG_LEVEL: 'silent' }
   for (const args of [['import', file], ['embed']]) {
     const run = await runCli(args, env)
     t.equal(run.code, 0, run.code === 0 ? `${args[0]} succeeded` : run.stderr)
