@@ -50,6 +50,9 @@ export async function runEmbed(argv: string[], { reembed }: { reembed: boolean }
       if (batch === 0) await new Promise((resolve) => setTimeout(resolve, 500))
     }
     await worker.drain()
+    // Each stored batch refreshes its authors' matching profiles in the background; closing the
+    // database under them would leave profiles or hubness values unwritten.
+    await services.matchingProfiles.settled()
     const status = await services.embeddings.status()
     process.stdout.write(
       `\nembedded ${done} works in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
