@@ -24,6 +24,7 @@ import { toVectorLiteral } from '../embeddings/sparse.js'
 import { defaultWorkerOptions, EmbeddingWorker } from '../embeddings/worker.js'
 import { type Database, openDatabase } from '../infra/db/database.js'
 import { PROFILE_INDEXES, restoreDeferredIndexes, withoutIndexes } from '../infra/db/deferred-indexes.js'
+import { textArray } from '../infra/db/sql-rows.js'
 import { loadTransformersEmbedder, queryThreads } from '../infra/embedder/transformers-embedder.js'
 import { DomainEvents } from '../infra/events.js'
 import { importFile } from '../ingest/file-import.js'
@@ -82,10 +83,11 @@ async function prewarm(database: Database): Promise<string> {
     'authorships',
     'works',
   ]
+  const names = textArray(tables)
   const [row] = await database.rows<{ sharedBuffers: string; bytes: number }>(sql`
     select current_setting('shared_buffers') as "sharedBuffers",
            sum(pg_total_relation_size(t::regclass))::float8 as bytes
-      from unnest(${`{${tables.join(',')}}`}::text[]) t`)
+      from unnest(${names}) t`)
   const sizes = `shared_buffers ${row!.sharedBuffers}; vector and work tables with indexes ${(row!.bytes / 2 ** 30).toFixed(1)} GB`
   try {
     await database.rows(sql`create extension if not exists pg_prewarm`)
@@ -96,8 +98,8 @@ async function prewarm(database: Database): Promise<string> {
   await database.rows(sql`
     select sum(pg_prewarm(c.oid)) from pg_class c
      where c.oid in (select unnest(array[t::regclass, (select reltoastrelid from pg_class where oid = t::regclass)])
-                       from unnest(${`{${tables.join(',')}}`}::text[]) t)
-        or c.oid in (select indexrelid from pg_index where indrelid in (select t::regclass from unnest(${`{${tables.join(',')}}`}::text[]) t))`)
+                       from unnest(${names}) t)
+        or c.oid in (select indexrelid from pg_index where indrelid in (select t::regclass from unnest(${names}) t))`)
   return `${sizes}; prewarmed with pg_prewarm`
 }
 

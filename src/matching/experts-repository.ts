@@ -63,7 +63,7 @@ const once = (literal: string, type: 'vector' | 'sparsevec') => sql`(select ${li
 /** Below this many researchers a half is not worth a second connection's round trip. */
 const SPLIT_MIN = 8
 
-/** Expert search: candidates from the kNN indexes, then every work of a shortlist scored against the query. */
+/** Expert search: candidates from the kNN indexes, then a shortlist's newest works scored against the query. */
 export class ExpertsRepository {
   constructor(private readonly database: Database) {}
 
