@@ -1,4 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm'
+import type { FastifyInstance } from 'fastify'
 import t from 'tap'
 import type { Database } from '../../src/infra/db/database.js'
 import type { Embedder } from '../../src/infra/embedder/embedder.js'
@@ -13,16 +14,16 @@ import { clock, officerToken, seed } from './fixtures.js'
 const FOLDING_CALL =
   'We invite proposals on protein folding pathways, chaperone assisted folding and molecular dynamics simulations.'
 
+/** POSTs `payload` to `url` with `token`'s authorization. */
+function postAs(app: FastifyInstance, token: string, url: string, payload: object) {
+  return app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${token}` }, payload })
+}
+
 t.test('expert search: topical experts first, with evidence works', async (t) => {
   const app = await build(t, { clock })
   const ids = await seed(app)
   const token = await officerToken(app)
-  const res = await app.inject({
-    method: 'POST',
-    url: '/v1/experts/search',
-    headers: { authorization: `Bearer ${token}` },
-    payload: { text: FOLDING_CALL, k: 10 },
-  })
+  const res = await postAs(app, token, '/v1/experts/search', { text: FOLDING_CALL, k: 10 })
   t.equal(res.statusCode, 200)
   const body = res.json()
   const ranked = body.items.map((e: { researcher: { id: number } }) => e.researcher.id)
@@ -40,12 +41,7 @@ t.test('expert search: last active year of each expert shown, and the activeSinc
   const ids = await seed(app)
   const token = await officerToken(app)
   const search = async (filters: object) => {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/v1/experts/search',
-      headers: { authorization: `Bearer ${token}` },
-      payload: { text: FOLDING_CALL, k: 10, filters },
-    })
+    const res = await postAs(app, token, '/v1/experts/search', { text: FOLDING_CALL, k: 10, filters })
     t.equal(res.statusCode, 200)
     const items: { researcher: { id: number; works: number; lastActiveYear: number | null } }[] =
       res.json().items
@@ -76,12 +72,7 @@ t.test('expert search with a model: lexical and dense candidates, both signals s
   const ids = await seed(app)
   const token = await officerToken(app)
   const search = (text: string, conflicts: object = {}) =>
-    app.inject({
-      method: 'POST',
-      url: '/v1/experts/search',
-      headers: { authorization: `Bearer ${token}` },
-      payload: { text, k: 20, conflicts },
-    })
+    postAs(app, token, '/v1/experts/search', { text, k: 20, conflicts })
   const res = await search(FOLDING_CALL)
   t.equal(res.statusCode, 200)
   const body = res.json()
@@ -129,12 +120,7 @@ t.test("with a query process, a search does not wait for the worker's model", as
     release = resolve
   })
   const token = await officerToken(app)
-  const res = await app.inject({
-    method: 'POST',
-    url: '/v1/experts/search',
-    headers: { authorization: `Bearer ${token}` },
-    payload: { text: FOLDING_CALL, k: 5 },
-  })
+  const res = await postAs(app, token, '/v1/experts/search', { text: FOLDING_CALL, k: 5 })
   t.equal(res.statusCode, 200)
   t.same(res.json().signals, { lexical: true, dense: true }, 'the text was embedded, by the query process')
   t.ok(res.json().items.length > 0)
@@ -145,11 +131,11 @@ t.test('expert search: conflicts of interest are left out exactly', async (t) =>
   const ids = await seed(app)
   const token = await officerToken(app)
   const search = async (conflicts: object, filters: object = {}) => {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/v1/experts/search',
-      headers: { authorization: `Bearer ${token}` },
-      payload: { text: FOLDING_CALL, k: 20, conflicts, filters },
+    const res = await postAs(app, token, '/v1/experts/search', {
+      text: FOLDING_CALL,
+      k: 20,
+      conflicts,
+      filters,
     })
     t.equal(res.statusCode, 200)
     return new Set(res.json().items.map((e: { researcher: { id: number } }) => e.researcher.id))
@@ -197,11 +183,9 @@ t.test('affinity: over the newest 32 works, though works and last active year co
   const [id] = (await app.services.experts.researcherIdsByExternalId(['P1'])).values()
   const token = await officerToken(app)
   const affinity = async () => {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/v1/experts/affinity',
-      headers: { authorization: `Bearer ${token}` },
-      payload: { text: 'glacier ice sheet melt', researcherIds: [id] },
+    const res = await postAs(app, token, '/v1/experts/affinity', {
+      text: 'glacier ice sheet melt',
+      researcherIds: [id],
     })
     t.equal(res.statusCode, 200)
     return res.json().items[0]
@@ -220,12 +204,7 @@ t.test('affinity: over the newest 32 works, though works and last active year co
     recent.evidence.some((w: { year: number }) => w.year === 1990),
     'the oldest work is not evidence',
   )
-  const search = await app.inject({
-    method: 'POST',
-    url: '/v1/experts/search',
-    headers: { authorization: `Bearer ${token}` },
-    payload: { text: 'glacier ice sheet melt', k: 5 },
-  })
+  const search = await postAs(app, token, '/v1/experts/search', { text: 'glacier ice sheet melt', k: 5 })
   const hit = search.json().items.find((e: { researcher: { id: number } }) => e.researcher.id === id)
   t.same(
     { works: hit?.researcher.works, lastActiveYear: hit?.researcher.lastActiveYear },
