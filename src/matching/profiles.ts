@@ -120,8 +120,19 @@ export class MatchingProfiles {
    */
   private async storeHubness(ids: readonly number[]) {
     if (ids.length === 0 || !(await this.repository.groupIndexReady())) return
-    for (let i = 0; i < ids.length; i += HUBNESS_BATCH)
-      await this.repository.storeHubness(ids.slice(i, i + HUBNESS_BATCH), HUBNESS_NEIGHBOURS)
+    await this.storeHubnessInLanes(ids, 1)
+  }
+
+  /** Hubness of `ids`, HUBNESS_BATCH per statement, `lanes` statements at a time. */
+  private async storeHubnessInLanes(ids: readonly number[], lanes: number) {
+    const batches: number[][] = []
+    for (let i = 0; i < ids.length; i += HUBNESS_BATCH) batches.push(ids.slice(i, i + HUBNESS_BATCH))
+    await Promise.all(
+      Array.from({ length: lanes }, async (_, lane) => {
+        for (let i = lane; i < batches.length; i += lanes)
+          await this.repository.storeHubness(batches[i]!, HUBNESS_NEIGHBOURS)
+      }),
+    )
   }
 
   /**
@@ -137,14 +148,7 @@ export class MatchingProfiles {
     for (;;) {
       const ids = await this.repository.researchersWithoutHubness(after, CHUNK)
       if (ids.length === 0) break
-      const batches: number[][] = []
-      for (let i = 0; i < ids.length; i += HUBNESS_BATCH) batches.push(ids.slice(i, i + HUBNESS_BATCH))
-      await Promise.all(
-        [0, 1].map(async (lane) => {
-          for (let i = lane; i < batches.length; i += 2)
-            await this.repository.storeHubness(batches[i]!, HUBNESS_NEIGHBOURS)
-        }),
-      )
+      await this.storeHubnessInLanes(ids, 2)
       after = ids.at(-1)!
     }
   }
