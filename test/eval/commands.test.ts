@@ -122,3 +122,55 @@ t.test(
     t.match(stdout, /service \/ adamic-adar: R@10 [\d.]+x {2}MRR [\d.]+x/)
   },
 )
+
+t.test('eval:experts finds a later work’s authors among the experts on its topic', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'collabmatch-ex-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const works: unknown[] = []
+  let n = 0
+  // Three topics of four specialists each, three works apiece up to 2022; in 2024 each of them
+  // writes one more on their own topic, alone. Their own earlier works are the closest: the search
+  // should put each author among the four of their topic.
+  for (const topic of [0, 1, 2])
+    for (let k = 0; k < 4; k++) {
+      const author = { id: `t${topic}r${k}`, name: `Researcher ${topic}-${k}` }
+      for (const year of [2020, 2021, 2022])
+        works.push({
+          id: `w${n++}`,
+          title: words(topic, k + year, 5),
+          abstract: words(topic, k + year + 1),
+          year,
+          authors: [author],
+        })
+      works.push({
+        id: `w${n++}`,
+        title: words(topic, k + 2021, 5),
+        abstract: words(topic, k + 2022),
+        year: 2024,
+        authors: [author, { id: `new${n}`, name: 'Newcomer' }],
+      })
+    }
+  const file = join(dir, 'works.jsonl')
+  writeFileSync(file, works.map((w) => JSON.stringify(w)).join('\n'))
+  const { stdout } = await evalCommand('expert-search.ts', [
+    '--data',
+    file,
+    '--split-year',
+    '2022',
+    '--queries',
+    '12',
+    '--exact',
+    '12',
+    ...databaseArgs(),
+  ])
+  t.match(stdout, /expert-search T=2022: 36 works, 12 researchers, 12 queries/)
+  const search = /search\s+R@10=([\d.]+) MRR@50=([\d.]+)/.exec(stdout)
+  const exact =
+    /exact affinity over everyone R@10=([\d.]+) MRR@50=([\d.]+); search top 10 in the exact top 10: ([\d.]+)/.exec(
+      stdout,
+    )
+  t.ok(search && exact, stdout)
+  t.equal(Number(search![1]), 1, 'every author in the top 10')
+  t.ok(Number(search![2]) >= 0.25, `the author among the four of their topic (MRR ${search![2]})`)
+  t.equal(Number(exact![3]), 1, 'twelve researchers all fit the shortlist: the search is exact')
+})
