@@ -42,18 +42,31 @@ const MAX_AUTHORS = 5_000
 type Json = Record<string, unknown>
 const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
-const text = (value: unknown): string | null =>
-  typeof value === 'string' && value.trim() !== '' ? value.replace(/\s+/g, ' ').trim() : null
+/** Lone UTF-16 surrogates: the database stores them as U+FFFD, so a key holding one never matched itself. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+/** Text as PostgreSQL can store it: no NUL characters (it refuses them), no lone surrogates. */
+const text = (value: unknown): string | null => {
+  if (typeof value !== 'string') return null
+  const clean = value.replaceAll('\u0000', '').replace(LONE_SURROGATE, '\ufffd').replace(/\s+/g, ' ').trim()
+  return clean === '' ? null : clean
+}
+
+/** Longer identifiers are not identifiers, and would not fit in a unique index entry. */
+const MAX_IDENTIFIER = 500
+const identifier = (value: unknown): string | null => {
+  const id = text(value)
+  return id && id.length <= MAX_IDENTIFIER ? id : null
+}
 
 /** OpenAlex ids arrive as URLs or bare keys; the bare key is what identifies a record across imports. */
 export function shortOpenAlexId(value: unknown): string | null {
-  const id = text(value)
+  const id = identifier(value)
   if (!id) return null
   return id.replace(/^https?:\/\/openalex\.org\//i, '')
 }
 
 export function normalizeDoi(value: unknown): string | null {
-  const doi = text(value)
+  const doi = identifier(value)
   if (!doi) return null
   const bare = doi
     .replace(/^https?:\/\/(dx\.)?doi\.org\//i, '')
@@ -94,7 +107,7 @@ export function abstractFromInvertedIndex(index: unknown): string | null {
 
 function parseInstitution(raw: unknown): NormalizedInstitution | null {
   if (!isObject(raw)) return null
-  const ror = text(raw['ror'])
+  const ror = identifier(raw['ror'])
   const externalId = shortOpenAlexId(raw['id']) ?? ror
   const name = text(raw['display_name'])
   if (!externalId || !name) return null

@@ -56,3 +56,27 @@ t.test('the content hash changes with content and only with content', async (t) 
   t.equal(a.work.contentHash, b.work.contentHash)
   t.not(a.work.contentHash, c.work.contentHash)
 })
+
+t.test('text is made storable: no NUL, no lone surrogates, no over-long ids', async (t) => {
+  const author = { id: 'A1\ud800', display_name: 'Ann\u0000 Lee' }
+  const parsed = parseOpenAlexWork({
+    id: 'W1\udc00',
+    title: 'A\u0000 title',
+    authorships: [{ author, institutions: [{ id: 'I1', display_name: 'U', ror: 'r'.repeat(501) }] }],
+    topics: [{ id: 'T'.repeat(501), display_name: 'Too long' }],
+  })
+  t.ok(parsed.ok)
+  if (!parsed.ok) return
+  // PostgreSQL refuses U+0000 and stores a lone surrogate as U+FFFD, so a key that kept one never
+  // matched its own row again.
+  t.equal(parsed.work.externalId, 'W1\ufffd')
+  t.equal(parsed.work.title, 'A title')
+  t.same(parsed.work.authorships[0]?.author, { externalId: 'A1\ufffd', name: 'Ann Lee', orcid: null })
+  t.equal(parsed.work.authorships[0]?.institutions[0]?.ror, null, 'an over-long ROR is dropped')
+  t.same(parsed.work.topics, [], 'a topic without a usable id is dropped, as before')
+  t.same(parseOpenAlexWork({ id: 'W'.repeat(501), title: 't' }), {
+    ok: false,
+    reason: 'neither id nor a valid doi',
+  })
+  t.equal(normalizeDoi(`10.1234/${'x'.repeat(500)}`), null, 'an over-long DOI')
+})
