@@ -31,6 +31,7 @@ import type { Database } from './infra/db/database.js'
 import type { Embedder, EmbedderStatus } from './infra/embedder/embedder.js'
 import { DomainEvents } from './infra/events.js'
 import { installErrorHandler } from './infra/http/error-handler.js'
+import { installInputGuard } from './infra/http/input-guard.js'
 import { registerOpenApi } from './infra/http/openapi.js'
 import { installRateLimit } from './infra/http/rate-limit.js'
 import { socketPlugin } from './infra/socket/plugin.js'
@@ -279,6 +280,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   })
   app.decorate('services', services)
   installErrorHandler(app)
+  installInputGuard(app)
   await installRateLimit(app)
   await app.register(authPlugin, { tokens: services.tokens })
   await registerOpenApi(app, APP_VERSION)

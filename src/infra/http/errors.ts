@@ -52,3 +52,10 @@ export class ServiceUnavailableError extends AppError {
     super(503, 'UNAVAILABLE', message)
   }
 }
+
+/** Input the schemas let through but nothing can store; shaped like a schema failure. */
+export class InvalidInputError extends AppError {
+  constructor(where: string, path: string, message: string) {
+    super(400, 'VALIDATION_FAILED', `${where}${path} ${message}`, [{ where, path: path || '/', message }])
+  }
+}
