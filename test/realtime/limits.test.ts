@@ -1,6 +1,8 @@
+import { sql } from 'drizzle-orm'
 import { io } from 'socket.io-client'
 import t from 'tap'
 import type { ClientSocket } from '../../src/realtime/client.js'
+import { openConversation } from '../helpers/conversation.js'
 import { createMember } from '../helpers/members.js'
 import { ask, buildListening, connect, waitFor } from '../helpers/realtime.js'
 
@@ -39,6 +41,32 @@ t.test('socket limits', async (t) => {
     const notClaimed = await ask(tab, 'invitation:send', { inviteeResearcherId: 1, message: 'hi' })
     t.equal(notClaimed.ok ? null : notClaimed.error.code, 'FORBIDDEN', 'domain errors come back as acks')
     t.ok(tab.connected)
+  })
+
+  t.test('text PostgreSQL cannot store is refused in the ack and nothing is written', async (t) => {
+    const [ann, bob] = [await member(), await member()]
+    const conversationId = await openConversation(app, ann, bob)
+    const tab = await connect(t, url, { token: ann.token })
+    const refused = await ask(tab, 'message:send', {
+      conversationId,
+      clientMessageId: 'nul',
+      body: 'a\u0000b',
+    })
+    t.same(refused.ok ? null : [refused.error.code, refused.error.details], [
+      'VALIDATION_FAILED',
+      [{ path: '/body', message: 'must not contain NUL characters' }],
+    ])
+    const invite = await ask(tab, 'invitation:send', {
+      inviteeResearcherId: bob.researcherId,
+      message: '\u0000',
+    })
+    t.equal(invite.ok ? null : invite.error.code, 'VALIDATION_FAILED')
+    const sent = await ask(tab, 'message:send', { conversationId, clientMessageId: 'ok', body: 'fine' })
+    t.ok(sent.ok, 'the conversation still works')
+    const [stored] = await database.rows<{ n: number }>(
+      sql`select count(*)::int as n from messages where conversation_id = ${conversationId}`,
+    )
+    t.equal(stored!.n, 1, 'only the valid message was stored')
   })
 
   t.test('a socket over its rate is refused, then disconnected', async (t) => {

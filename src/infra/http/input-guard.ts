@@ -14,13 +14,14 @@ export function installInputGuard(app: FastifyInstance): void {
       ['querystring', request.query],
       ['body', request.body],
     ] as const) {
-      const problem = findProblem(value)
+      const problem = findInputProblem(value)
       if (problem) throw new InvalidInputError(where, problem.path, problem.message)
     }
   })
 }
 
-function findProblem(root: unknown): { path: string; message: string } | null {
+/** The first string with a NUL or non-finite number in a validated input; socket payloads use it too. */
+export function findInputProblem(root: unknown): { path: string; message: string } | null {
   const stack: [string, unknown][] = [['', root]]
   while (stack.length > 0) {
     const [path, value] = stack.pop()!

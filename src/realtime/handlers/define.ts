@@ -5,6 +5,7 @@ import { Compile } from 'typebox/compile'
 import type { ConversationsService } from '../../conversations/service.js'
 import type { TokenService } from '../../infra/auth/tokens.js'
 import { AppError } from '../../infra/http/errors.js'
+import { findInputProblem } from '../../infra/http/input-guard.js'
 import type { InvitationsService } from '../../invitations/service.js'
 import type { NotificationsService } from '../../notifications/service.js'
 import type {
@@ -75,6 +76,13 @@ export function defineHandler<E extends ClientEvent, S extends TSchema>(
           .slice(0, 5)
           .map((e) => ({ path: e.instancePath || '/', message: e.message }))
         reply(errorAnswer('VALIDATION_FAILED', `Invalid payload for ${event}`, details))
+        return
+      }
+      // What the schema cannot say, as on HTTP routes: PostgreSQL text cannot hold U+0000.
+      const problem = findInputProblem(payload)
+      if (problem) {
+        context.strike('invalid payload')
+        reply(errorAnswer('VALIDATION_FAILED', `Invalid payload for ${event}`, [problem]))
         return
       }
       try {
