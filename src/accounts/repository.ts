@@ -1,7 +1,9 @@
 import { and, eq, isNull, sql } from 'drizzle-orm'
 import { accounts, refreshTokens, researchers } from '../../db/schema/index.js'
 import type { Role } from '../infra/auth/tokens.js'
-import type { Database } from '../infra/db/database.js'
+import type { Database, Db } from '../infra/db/database.js'
+
+type Runner = Db | Parameters<Parameters<Db['transaction']>[0]>[0]
 
 export interface AccountRow {
   id: number
@@ -78,14 +80,32 @@ export class AccountsRepository {
    * Revokes the token and returns it, in one statement, so two concurrent refreshes with the same
    * token cannot both succeed. A token already revoked comes back with `alreadyRevoked`.
    */
-  async consumeRefreshToken(tokenHash: string, now: Date) {
-    const [row] = await this.database.db
+  consumeRefreshToken(tokenHash: string, now: Date) {
+    return this.consume(this.database.db, tokenHash, now)
+  }
+
+  /**
+   * Consumes the token and, when it was live and unexpired, stores its successor in the same
+   * transaction. The revoked row stays locked until the successor is stored, so a concurrent use of
+   * the same token waits, finds it used, and its revocation of every session reaches the successor.
+   */
+  async rotateRefreshToken(tokenHash: string, now: Date, successor: { tokenHash: string; expiresAt: Date }) {
+    return this.database.db.transaction(async (tx) => {
+      const row = await this.consume(tx, tokenHash, now)
+      if (row && !row.alreadyRevoked && row.expiresAt.getTime() > now.getTime())
+        await tx.insert(refreshTokens).values({ accountId: row.accountId, ...successor })
+      return row
+    })
+  }
+
+  private async consume(db: Runner, tokenHash: string, now: Date) {
+    const [row] = await db
       .update(refreshTokens)
       .set({ revokedAt: now })
       .where(and(eq(refreshTokens.tokenHash, tokenHash), isNull(refreshTokens.revokedAt)))
       .returning({ accountId: refreshTokens.accountId, expiresAt: refreshTokens.expiresAt })
     if (row) return { ...row, alreadyRevoked: false }
-    const [revoked] = await this.database.db
+    const [revoked] = await db
       .select({ accountId: refreshTokens.accountId, expiresAt: refreshTokens.expiresAt })
       .from(refreshTokens)
       .where(eq(refreshTokens.tokenHash, tokenHash))

@@ -60,10 +60,17 @@ export class AccountsService {
     return this.openSession(account)
   }
 
-  /** Rotation: every refresh token works once. A reused one means it leaked, so the account is logged out everywhere. */
+  /**
+   * Rotation: every refresh token works once. A reused one means it leaked, so the account is logged
+   * out everywhere, including the session a use of the same token at the same moment just opened.
+   */
   async refresh(refreshToken: string): Promise<Session> {
     const now = this.clock.now()
-    const row = await this.repository.consumeRefreshToken(sha256(refreshToken), now)
+    const successor = this.newRefreshToken()
+    const row = await this.repository.rotateRefreshToken(sha256(refreshToken), now, {
+      tokenHash: sha256(successor.token),
+      expiresAt: successor.expiresAt,
+    })
     if (!row) throw new UnauthorizedError('Unknown refresh token')
     if (row.alreadyRevoked) {
       await this.repository.revokeAllRefreshTokens(row.accountId, now)
@@ -72,7 +79,7 @@ export class AccountsService {
     if (row.expiresAt.getTime() <= now.getTime()) throw new UnauthorizedError('Refresh token expired')
     const account = await this.repository.findById(row.accountId)
     if (!account) throw new UnauthorizedError('Account no longer exists')
-    return this.openSession(account)
+    return this.session(account, successor)
   }
 
   /** Idempotent: an unknown or already revoked token is simply gone. */
@@ -105,15 +112,26 @@ export class AccountsService {
   }
 
   private async openSession(account: AccountRow): Promise<Session> {
+    const refresh = this.newRefreshToken()
+    await this.repository.storeRefreshToken(account.id, sha256(refresh.token), refresh.expiresAt)
+    return this.session(account, refresh)
+  }
+
+  private newRefreshToken() {
+    return {
+      token: randomToken(),
+      expiresAt: new Date(this.clock.now().getTime() + this.refreshTtlDays * DAY_MS),
+    }
+  }
+
+  /** A new access token beside a refresh token already stored. */
+  private session(account: AccountRow, refresh: { token: string; expiresAt: Date }): Session {
     const access = this.tokens.issueAccessToken({ accountId: account.id, role: account.role })
-    const refreshToken = randomToken()
-    const expiresAt = new Date(this.clock.now().getTime() + this.refreshTtlDays * DAY_MS)
-    await this.repository.storeRefreshToken(account.id, sha256(refreshToken), expiresAt)
     return {
       accessToken: access.token,
       accessTokenExpiresAt: access.expiresAt.toISOString(),
-      refreshToken,
-      refreshTokenExpiresAt: expiresAt.toISOString(),
+      refreshToken: refresh.token,
+      refreshTokenExpiresAt: refresh.expiresAt.toISOString(),
       account: toPublic(account),
     }
   }
