@@ -76,9 +76,18 @@ export class ResearcherSettingsRepository {
     return rows.map((r) => r.id)
   }
 
-  /** All or nothing; lists given replace the stored ones, lists left out stay as they are. */
+  /**
+   * All or nothing; lists given replace the stored ones, lists left out stay as they are. Edits of
+   * one record run one after another (the record's row is locked first): two at once would each
+   * delete the lists the other had not committed yet and then insert the same rows twice.
+   */
   async update(researcherId: number, changes: Partial<ResearcherSettings>): Promise<void> {
     await this.database.db.transaction(async (tx) => {
+      await tx
+        .select({ id: researchers.id })
+        .from(researchers)
+        .where(eq(researchers.id, researcherId))
+        .for('no key update')
       if (changes.openToCollaborate !== undefined) {
         await tx
           .update(researchers)
