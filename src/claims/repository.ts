@@ -221,13 +221,17 @@ export class ClaimsRepository extends ClaimStore {
     return { items, total: total?.n ?? 0 }
   }
 
-  /** Replaces the institution's list; false when the institution does not exist. */
+  /**
+   * Replaces the institution's list; false when the institution does not exist. The institution's
+   * row is locked first, so two replacements run one after another instead of both inserting.
+   */
   async setInstitutionDomains(institutionId: number, domains: string[]): Promise<boolean> {
     return this.database.db.transaction(async (tx) => {
       const [found] = await tx
         .select({ id: institutions.id })
         .from(institutions)
         .where(eq(institutions.id, institutionId))
+        .for('no key update')
       if (!found) return false
       await tx.delete(institutionDomains).where(eq(institutionDomains.institutionId, institutionId))
       if (domains.length > 0)
