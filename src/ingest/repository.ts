@@ -40,7 +40,7 @@ export class IngestRepository {
               from ${works} where external_id = any(${textArray([...byKey.keys()])})`,
       )
       const existingByKey = new Map(existing.map((row) => [row.externalId, row]))
-      const changed = sortedValues(byKey).filter(
+      let changed = sortedValues(byKey).filter(
         (work) => existingByKey.get(work.externalId)?.contentHash !== work.contentHash,
       )
       if (changed.length === 0) return { inserted: [], updated: [], unchanged: batch.length, outboxId: null }
@@ -59,10 +59,30 @@ export class IngestRepository {
           sql`insert into ${works} (external_id, doi, title, abstract, year, type, venue, content_hash)
               select r.external_id, r.doi, r.title, r.abstract, r.year, r.type, r.venue, r.content_hash
                 from json_to_recordset(${jsonRows(fresh.map(workColumns))}) as r(${WORK_COLUMNS})
+              on conflict (external_id) do nothing
               returning id, external_id as "externalId"`,
         )
         for (const row of rows) workIds.set(row.externalId, row.id)
-        for (const work of fresh) inserted.push(workIds.get(work.externalId)!)
+        for (const work of fresh)
+          if (workIds.has(work.externalId)) inserted.push(workIds.get(work.externalId)!)
+        // A batch running at once inserted these first (the conflict waited for its commit): they are
+        // existing works now, updated when this batch has other content and otherwise left alone.
+        const raced = fresh.filter((work) => !workIds.has(work.externalId))
+        if (raced.length > 0) {
+          const rows = await txRows<{ id: number; externalId: string; contentHash: string }>(
+            tx,
+            sql`select id, external_id as "externalId", content_hash as "contentHash"
+                  from ${works} where external_id = any(${textArray(raced.map((work) => work.externalId))})`,
+          )
+          for (const row of rows) existingByKey.set(row.externalId, row)
+          changed = changed.filter(
+            (work) =>
+              workIds.has(work.externalId) ||
+              existingByKey.get(work.externalId)?.contentHash !== work.contentHash,
+          )
+          if (changed.length === 0)
+            return { inserted: [], updated: [], unchanged: batch.length, outboxId: null }
+        }
       }
       const edited = changed.filter((work) => existingByKey.has(work.externalId))
       if (edited.length > 0) {
