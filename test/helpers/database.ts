@@ -60,7 +60,7 @@ async function truncateAll(database: Database): Promise<void> {
  * initdb plus migrations costs PGlite seconds per process; a data directory image made once per
  * migration set and shared through the temp folder costs a fraction of that.
  */
-async function migratedPgliteImage(): Promise<Blob> {
+export async function migratedPgliteImage(): Promise<Blob> {
   const hash = createHash('sha256')
   for (const file of readdirSync(migrationsFolder).sort()) {
     if (file.endsWith('.sql')) hash.update(file).update(readFileSync(join(migrationsFolder, file)))
