@@ -97,9 +97,18 @@ export class EmbeddingWorker {
     let total = 0
     let exhausted = false
     const ahead: Promise<Vectorised | null>[] = []
+    // Leases are taken one after the other; only vectorising overlaps. Two leases at once on
+    // PostgreSQL split the ready rows between them (SKIP LOCKED) at a random point, so a batch
+    // meant to hold a whole corpus came in two parts, each weighted as if it were the corpus.
+    let lastLease: Promise<unknown> = Promise.resolve()
     const refill = () => {
-      while (!exhausted && ahead.length < PREFETCH_BATCHES && keepGoing())
-        ahead.push(this.leaseAndVectorise())
+      while (!exhausted && ahead.length < PREFETCH_BATCHES && keepGoing()) {
+        const leased = lastLease.then(() =>
+          this.repository.lease(this.options.batchSize, this.options.leaseSeconds),
+        )
+        lastLease = leased.catch(() => {})
+        ahead.push(this.vectoriseLeased(leased))
+      }
     }
     refill()
     while (ahead.length > 0) {
@@ -121,8 +130,8 @@ export class EmbeddingWorker {
   }
 
   /** Null when nothing is ready; `vectors` null when the batch failed (its rows back off). */
-  private async leaseAndVectorise(): Promise<Vectorised | null> {
-    const leased = await this.repository.lease(this.options.batchSize, this.options.leaseSeconds)
+  private async vectoriseLeased(lease: Promise<LeasedWork[]>): Promise<Vectorised | null> {
+    const leased = await lease
     if (leased.length === 0) return null
     try {
       return { leased, vectors: await this.vectorise(leased) }

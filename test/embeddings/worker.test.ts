@@ -164,6 +164,30 @@ t.test(
   },
 )
 
+t.test('a batch as large as the queue weights every work with the same corpus', async (t) => {
+  // Batches are leased ahead of the one being stored; two leases at once on PostgreSQL split the
+  // ready rows between them (SKIP LOCKED), and each half was weighted as if it were the corpus.
+  const database = await freshDatabase()
+  const app = await build(t, { database, config: { EMBEDDING_BATCH_SIZE: 10_000 } })
+  const works = Array.from({ length: 4000 }, (_, i) =>
+    work(`W${i}`, `Title ${i} graphs`, `abstract ${i % 50}`),
+  )
+  for (let i = 0; i < works.length; i += 1000) {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/works',
+      headers: admin(app),
+      payload: { works: works.slice(i, i + 1000) },
+    })
+    t.equal(res.statusCode, 200, res.body)
+  }
+  t.equal(await app.services.embeddingWorker.drain(), 4000)
+  const sizes = await database.rows<{ corpusSize: number; n: number }>(
+    sql`select corpus_size as "corpusSize", count(*)::int as n from work_lexical group by 1`,
+  )
+  t.same(sizes, [{ corpusSize: 4000, n: 4000 }], 'one batch, weighted with the whole corpus')
+})
+
 t.test('without a model the lexical vectors are still made and dense ones wait', async (t) => {
   const { app, database } = await appWith(t, null)
   await app.inject({
