@@ -79,15 +79,22 @@ export class ResearcherSettingsRepository {
   /**
    * All or nothing; lists given replace the stored ones, lists left out stay as they are. Edits of
    * one record run one after another (the record's row is locked first): two at once would each
-   * delete the lists the other had not committed yet and then insert the same rows twice.
+   * delete the lists the other had not committed yet and then insert the same rows twice. The
+   * claimant is checked under that lock: a claim released meanwhile must not get its lists back.
+   * False, and nothing written, when `accountId` no longer holds the record.
    */
-  async update(researcherId: number, changes: Partial<ResearcherSettings>): Promise<void> {
-    await this.database.db.transaction(async (tx) => {
-      await tx
-        .select({ id: researchers.id })
+  async update(
+    researcherId: number,
+    accountId: number,
+    changes: Partial<ResearcherSettings>,
+  ): Promise<boolean> {
+    return this.database.db.transaction(async (tx) => {
+      const [locked] = await tx
+        .select({ claimedByAccountId: researchers.claimedByAccountId })
         .from(researchers)
         .where(eq(researchers.id, researcherId))
         .for('no key update')
+      if (locked?.claimedByAccountId !== accountId) return false
       if (changes.openToCollaborate !== undefined) {
         await tx
           .update(researchers)
@@ -110,6 +117,7 @@ export class ResearcherSettingsRepository {
             .values(changes.excludedWorkIds.map((workId) => ({ researcherId, workId })))
         }
       }
+      return true
     })
   }
 }

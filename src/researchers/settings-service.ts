@@ -26,11 +26,13 @@ export class ResearcherSettingsService {
       if (foreign.length > 0)
         throw new BadRequestError('Only works of this record can be excluded', { workIds: foreign })
     }
-    await this.repository.update(researcherId, {
+    const written = await this.repository.update(researcherId, principal.accountId, {
       ...(changes.openToCollaborate === undefined ? {} : { openToCollaborate: changes.openToCollaborate }),
       ...(topicIds ? { emphasisedTopicIds: topicIds } : {}),
       ...(workIds ? { excludedWorkIds: workIds } : {}),
     })
+    // Released (or taken over) between the check above and the write.
+    if (!written) throw new ForbiddenError('Only the claimant edits this record')
     return (await this.repository.get(researcherId))!
   }
 

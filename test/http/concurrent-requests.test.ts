@@ -570,6 +570,29 @@ t.test('settings and works', async (t) => {
     )
   })
 
+  t.test(
+    'settings PATCHes racing the release of the claim: an unclaimed record keeps no lists',
+    async (t) => {
+      const database = await freshDatabase()
+      const app = await build(t, { database })
+      const { ann } = await seedCatalogue(app)
+      const user = await signUp(app)
+      const claim = await request(app, 'POST', `/v1/researchers/${ann}/claims`, user, { orcid: ORCID_ANN })
+      const [topic] = await database.rows<{ id: number }>(sql`select id from topics order by id limit 1`)
+      const body = { openToCollaborate: true, emphasisedTopicIds: [topic!.id] }
+      const responses = await burst(N, (i) =>
+        i === N / 2
+          ? request(app, 'POST', `/v1/claims/${claim.json().id}/release`, user)
+          : request(app, 'PATCH', `/v1/researchers/${ann}/settings`, user, body),
+      )
+      noServerErrors(t, responses, 'release and settings')
+      t.equal(responses[N / 2]!.statusCode, 200, 'released')
+      losersSay(t, responses, 403, 'FORBIDDEN', 'settings after the release')
+      t.equal(await count(database, sql`select count(*) from researcher_emphasised_topics`), 0)
+      t.equal(await count(database, sql`select count(*) from researchers where open_to_collaborate`), 0)
+    },
+  )
+
   t.test('the same work pushed ten times at once: one work, its authors and topics once', async (t) => {
     const database = await freshDatabase()
     const app = await build(t, { database })
