@@ -32,6 +32,7 @@ import type { Embedder, EmbedderStatus } from './infra/embedder/embedder.js'
 import { DomainEvents } from './infra/events.js'
 import { installErrorHandler } from './infra/http/error-handler.js'
 import { installInputGuard } from './infra/http/input-guard.js'
+import { loggerOptions } from './infra/http/logging.js'
 import { registerOpenApi } from './infra/http/openapi.js'
 import { installRateLimit } from './infra/http/rate-limit.js'
 import { socketPlugin } from './infra/socket/plugin.js'
@@ -257,13 +258,7 @@ export type Services = ReturnType<typeof createServices>
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? {
-      level: options.config.LOG_LEVEL,
-      redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.token'],
-        censor: '[redacted]',
-      },
-    },
+    logger: options.logger ?? loggerOptions(options.config.LOG_LEVEL),
     bodyLimit: options.config.BODY_LIMIT_BYTES,
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
