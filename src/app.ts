@@ -34,7 +34,7 @@ import { installErrorHandler } from './infra/http/error-handler.js'
 import { installInputGuard } from './infra/http/input-guard.js'
 import { loggerOptions } from './infra/http/logging.js'
 import { registerOpenApi } from './infra/http/openapi.js'
-import { installRateLimit } from './infra/http/rate-limit.js'
+import { installRateLimit, trustProxyOption } from './infra/http/rate-limit.js'
 import { socketPlugin } from './infra/socket/plugin.js'
 import { IngestRepository } from './ingest/repository.js'
 import { IngestService } from './ingest/service.js'
@@ -90,7 +90,7 @@ type DefaultedSettings =
   | 'EMBEDDING_LEASE_SECONDS'
 
 /** Settings the app needs; the defaulted ones fall back to the config schema's defaults. */
-export type AppConfig = Pick<Config, 'LOG_LEVEL' | 'BODY_LIMIT_BYTES'> & {
+export type AppConfig = Pick<Config, 'LOG_LEVEL' | 'BODY_LIMIT_BYTES' | 'TRUST_PROXY'> & {
   AUTH_SECRET: string
   /** Lets several nodes on one PostgreSQL database share Socket.IO broadcasts. */
   DATABASE_URL?: string | undefined
@@ -260,6 +260,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? loggerOptions(options.config.LOG_LEVEL),
     bodyLimit: options.config.BODY_LIMIT_BYTES,
+    // Rate limits key on request.ip: X-Forwarded-For counts only from the configured proxies.
+    trustProxy: trustProxyOption(options.config.TRUST_PROXY),
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
     },

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import { type Static, Type } from 'typebox'
 import { Value } from 'typebox/value'
 
@@ -58,6 +59,16 @@ export const ConfigSchema = Type.Object({
   /** Signs access tokens; a development fallback is used unless NODE_ENV=production. */
   AUTH_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   BODY_LIMIT_BYTES: Type.Integer({ default: 8 * 1024 * 1024, minimum: 1024 }),
+  /**
+   * The reverse proxies allowed to tell the client's address in X-Forwarded-For: a comma-separated
+   * list of addresses or CIDR ranges (or proxy-addr's `loopback`, `linklocal`, `uniquelocal`). Unset:
+   * the header is ignored and the client is the TCP peer, so behind a proxy every client shares the
+   * proxy's rate-limit budget. List only what sits in front of the service: a listed address can
+   * claim any client address.
+   */
+  TRUST_PROXY: Type.Optional(
+    Type.String({ maxLength: 1000, pattern: '^[0-9A-Za-z.:/]+( *, *[0-9A-Za-z.:/]+)*$' }),
+  ),
   /** Requests per client address and window on each auth route (register, login, refresh, claims). */
   AUTH_RATE_LIMIT_MAX: Type.Integer({ default: 20, minimum: 1, maximum: 100_000 }),
   AUTH_RATE_LIMIT_WINDOW_SECONDS: Type.Integer({ default: 60, minimum: 1, maximum: 86_400 }),
@@ -98,6 +109,16 @@ export class ConfigError extends Error {
   override name = 'ConfigError'
 }
 
+/** What proxy-addr accepts: an IP address, an address with a prefix length, or one of its names. */
+function isProxyAddress(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true
+  const [address = '', prefix, extra] = entry.split('/')
+  const version = isIP(address)
+  if (version === 0 || extra !== undefined) return false
+  if (prefix === undefined) return true
+  return /^[0-9]{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128)
+}
+
 const DEVELOPMENT_AUTH_SECRET = 'development-only-secret-change-me-0123456789'
 
 /** The one place that reads process.env: everything else receives a Config. */
@@ -119,6 +140,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config & { AUT
     throw new ConfigError(`Invalid configuration: ${problems}`)
   }
   const config = candidate as Config
+  const badProxy = config.TRUST_PROXY?.split(',').find((entry) => !isProxyAddress(entry.trim()))
+  if (badProxy !== undefined) {
+    throw new ConfigError(
+      `Invalid configuration: TRUST_PROXY "${badProxy.trim()}" is not an address or CIDR range`,
+    )
+  }
   if (config.NODE_ENV === 'production' && !config.AUTH_SECRET) {
     throw new ConfigError('AUTH_SECRET (at least 32 characters) must be set when NODE_ENV=production')
   }
