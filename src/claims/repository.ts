@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
+import { and, count, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm'
 import {
   accounts,
   claims,
@@ -143,6 +143,16 @@ export class ClaimStore {
       .set({ consumedAt: sql`now()` })
       .where(and(eq(emailConfirmations.claimId, claimId), isNull(emailConfirmations.consumedAt)))
     await this.db.insert(emailConfirmations).values({ claimId, codeHash, expiresAt })
+  }
+
+  /** Codes sent for any claim on the record that expire after `after` (all codes live equally long). */
+  async codesForRecordExpiringAfter(researcherId: number, after: Date): Promise<number> {
+    const [row] = await this.db
+      .select({ n: count() })
+      .from(emailConfirmations)
+      .innerJoin(claims, eq(claims.id, emailConfirmations.claimId))
+      .where(and(eq(claims.researcherId, researcherId), gt(emailConfirmations.expiresAt, after)))
+    return Number(row?.n ?? 0)
   }
 
   async currentCode(claimId: number) {

@@ -4,7 +4,13 @@ import type { Principal } from '../infra/auth/tokens.js'
 import type { Clock } from '../infra/clock.js'
 import { isUniqueViolation } from '../infra/db/errors.js'
 import type { DomainEvents } from '../infra/events.js'
-import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../infra/http/errors.js'
+import {
+  BadRequestError,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  TooManyRequestsError,
+} from '../infra/http/errors.js'
 import { normalizeOrcid } from '../ingest/openalex.js'
 import type { Mailer } from './mailer.js'
 import type { ClaimRow, ClaimStore, ClaimsRepository } from './repository.js'
@@ -12,6 +18,14 @@ import { domainCandidates, firstRule } from './rules.js'
 
 export const CODE_TTL_MS = 15 * 60_000
 export const CODE_MAX_ATTEMPTS = 5
+/**
+ * Codes sent per record in 24 hours, over all its claims: each code allows CODE_MAX_ATTEMPTS
+ * guesses, and a claimant can release and claim again, so without a bound on the record the
+ * per-address rate limits were all that stood between a botnet and the 6-digit code (and the
+ * institutional mailbox got a code per request).
+ */
+export const CODES_PER_RECORD_PER_DAY = 10
+const DAY_MS = 86_400_000
 
 export interface ClaimEvidence {
   orcid?: string
@@ -84,7 +98,7 @@ export class ClaimsService {
           }
         }
         const claim = await store.insertClaim({ ...base, stage: 'awaiting_email' })
-        const code = await this.newCode(store, claim.id)
+        const code = await this.newCode(store, claim)
         return { claim, mail: { to: base.evidenceEmail!, code, researcherName: record.name } }
       }),
     )
@@ -98,7 +112,7 @@ export class ClaimsService {
       const { claim, record } = await this.ownPending(store, principal, claimId)
       if (claim.stage !== 'awaiting_email')
         throw new ConflictError('This claim is not waiting for an email code')
-      const code = await this.newCode(store, claim.id)
+      const code = await this.newCode(store, claim)
       return { claim, mail: { to: claim.evidenceEmail!, code, researcherName: record?.name ?? '' } }
     })
     await this.afterCommit(result)
@@ -258,7 +272,15 @@ export class ClaimsService {
     return { claim, record }
   }
 
-  private async newCode(store: ClaimStore, claimId: number): Promise<string> {
+  private async newCode(store: ClaimStore, claim: { id: number; researcherId: number }): Promise<string> {
+    const issuedAfter = new Date(this.clock.now().getTime() - DAY_MS + CODE_TTL_MS)
+    if (
+      (await store.codesForRecordExpiringAfter(claim.researcherId, issuedAfter)) >= CODES_PER_RECORD_PER_DAY
+    )
+      throw new TooManyRequestsError(
+        'Too many confirmation codes were sent for this record today; try again tomorrow',
+      )
+    const claimId = claim.id
     const code = numericCode()
     await store.insertCode(
       claimId,
