@@ -45,7 +45,10 @@ export type SecondHop = ReadonlyMap<number, ReadonlyMap<number, Edge>>
 export interface GraphScores {
   /** Strength-weighted resource allocation: Σ_z s(a,z)·s(z,c)/deg(z). */
   graph: number
-  /** Classic Adamic-Adar, Σ_z 1/ln deg(z), kept as the baseline the service is measured against. */
+  /**
+   * Classic Adamic-Adar, Σ_z 1/ln deg(z), over the co-authors the walk expands (the strongest 50):
+   * a component clients may weight. The evaluation's baseline counts every shared co-author.
+   */
   adamicAdar: number
 }
 
@@ -84,7 +87,7 @@ export interface SuggestionWeights {
   text: number
   /** Cosine of the dense researcher centroids, when a model is loaded. */
   dense: number
-  /** Adamic-Adar, linear; 0 by default, there to reproduce the baseline through the same code. */
+  /** Adamic-Adar over the walked neighbourhood, linear; 0 by default (it adds nothing to graph and walk). */
   adamicAdar: number
   /**
    * Hubness correction as a share of the text weight: text counts as text − hubness·hub(c), where

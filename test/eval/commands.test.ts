@@ -103,6 +103,39 @@ t.test(
           venue: 'Test',
           authors: [author(group, k), author(group, k + 2)],
         })
+    // A tie Adamic-Adar cannot break: S0 and its co-author Z each wrote one work with S1 and with
+    // S2 (Z has three co-authors); after the split S0 works with S2, the one on S0's topic.
+    const star = (k: number) => ({ id: `s${k}`, name: `Star ${k}` })
+    const z = { id: 'z', name: 'Zed' }
+    for (const year of [2020, 2021, 2022])
+      works.push({
+        id: `w${n++}`,
+        title: words(1, year, 5),
+        abstract: words(1, year + 1),
+        year,
+        authors: [star(0), z],
+      })
+    works.push({
+      id: `w${n++}`,
+      title: words(2, 1, 5),
+      abstract: words(2, 2),
+      year: 2022,
+      authors: [z, star(1)],
+    })
+    works.push({
+      id: `w${n++}`,
+      title: words(1, 3, 5),
+      abstract: words(1, 4),
+      year: 2022,
+      authors: [z, star(2)],
+    })
+    works.push({
+      id: `w${n++}`,
+      title: words(1, 5, 5),
+      abstract: words(1, 6),
+      year: 2024,
+      authors: [star(0), star(2)],
+    })
     const file = join(dir, 'works.jsonl')
     writeFileSync(file, works.map((w) => JSON.stringify(w)).join('\n'))
     const { stdout } = await evalCommand('collab-linkpred.ts', [
@@ -112,13 +145,15 @@ t.test(
       '2022',
       ...databaseArgs(),
     ])
-    t.match(stdout, /collab-linkpred T=2022: 60 works, 24 active authors, 24 queries/)
+    t.match(stdout, /collab-linkpred T=2022: 65 works, 28 active authors, 25 queries/)
     const service = /service\s+R@10=([\d.]+) R@20=([\d.]+) MRR=([\d.]+) nDCG@20=([\d.]+)/.exec(stdout)
     const adamicAdar = /adamic-adar\s+R@10=([\d.]+) R@20=[\d.]+ MRR=([\d.]+) nDCG@20=[\d.]+/.exec(stdout)
     t.ok(service && adamicAdar, stdout)
     t.equal(Number(service![1]), 1, 'every target in the top 10: they are two hops away')
     t.equal(Number(service![3]), 1, 'a target first')
-    t.equal(Number(adamicAdar![2]), 1, 'Adamic-Adar finds them too: they share a co-author')
+    t.equal(Number(adamicAdar![1]), 1, 'Adamic-Adar finds them too: they share a co-author')
+    // S1 and S2 tie for S0: the target first or second with equal odds, 1/2·1 + 1/2·1/2 = 3/4.
+    t.equal(Number(adamicAdar![2]), 0.99, 'its tie counts at its expected place: (24 + 3/4) / 25')
     t.match(stdout, /service \/ adamic-adar: R@10 [\d.]+x {2}MRR [\d.]+x/)
   },
 )
