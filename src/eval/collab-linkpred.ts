@@ -13,17 +13,8 @@
  *
  *   npm run eval:collab -- --data FILE --split-year T [--model ID --models-dir DIR] [--limit 100]
  */
-import { readFileSync } from 'node:fs'
-import { fmt, freshServices, load, loadEmbedder, parseArgs } from './common.js'
-
-interface DataWork {
-  id: string
-  title: string
-  abstract?: string | null
-  year: number
-  venue?: string | null
-  authors: { id: string; name: string }[]
-}
+import { fmt, loadEmbedder, parseArgs } from './common.js'
+import { loadHistory, readWorks, splitYear } from './works-file.js'
 
 /** A ranking as groups of equally scored candidates, best first. */
 type Tiers = string[][]
@@ -84,17 +75,10 @@ async function main() {
     process.argv.slice(2),
     'usage: eval:collab --data FILE --split-year T [--model ID] [--models-dir DIR] [--limit N] [--database-url URL]',
   )
-  const split = Number(args.rest.get('split-year'))
-  if (!Number.isInteger(split)) {
-    process.stderr.write('--split-year T is required\n')
-    process.exit(2)
-  }
+  const split = splitYear(args)
   const limit = Number(args.rest.get('limit') ?? 100)
   const embedder = await loadEmbedder(args)
-  const all = readFileSync(args.data, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as DataWork)
+  const all = readWorks(args.data)
   const history = all.filter((w) => w.year <= split)
   const future = all.filter((w) => w.year > split)
 
@@ -123,30 +107,14 @@ async function main() {
   }
   const queries = active.filter((a) => (worksOf.get(a) ?? 0) >= 3 && targets.has(a))
 
-  // Nothing after the split reaches the service; its clock stands at the end of the split year.
-  const clock = { now: () => new Date(Date.UTC(split, 11, 31, 12)) }
-  const { database, services } = await freshServices(embedder, clock, args.databaseUrl)
-  const started = Date.now()
-  await load(
-    database,
-    services,
-    history.map((w) => ({
-      id: `work:${w.id}`,
-      title: w.title,
-      abstract: w.abstract ?? null,
-      publication_year: w.year,
-      venue: w.venue ?? null,
-      authorships: w.authors.map((a) => ({ author: { id: a.id, display_name: a.name } })),
-    })),
-    (message) => process.stderr.write(`${message}\n`),
-  )
-  const loadSeconds = (Date.now() - started) / 1000
-  process.stderr.write(`loaded ${history.length} works in ${loadSeconds.toFixed(0)} s\n`)
+  const { database, services, loadSeconds } = await loadHistory(history, split, embedder, args.databaseUrl)
   const dbIds = await services.experts.researcherIdsByExternalId(active)
   const externalOf = new Map([...dbIds].map(([ext, id]) => [id, ext]))
 
   const totals: Record<string, number[]> = { service: [0, 0, 0, 0], 'adamic-adar': [0, 0, 0, 0] }
-  const add = (method: string, values: number[]) => values.forEach((v, i) => (totals[method]![i]! += v))
+  const add = (method: string, values: number[]) => {
+    for (const [i, v] of values.entries()) totals[method]![i]! += v
+  }
   const rankStarted = Date.now()
   for (const [index, a] of queries.entries()) {
     if (index % 100 === 0) process.stderr.write(`  query ${index}/${queries.length}\n`)

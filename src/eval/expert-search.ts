@@ -10,17 +10,8 @@
  *
  *   npm run eval:experts -- --data FILE --split-year T [--queries 300] [--exact 100] [--database-url URL]
  */
-import { readFileSync } from 'node:fs'
-import { fmt, freshServices, load, loadEmbedder, parseArgs } from './common.js'
-
-interface DataWork {
-  id: string
-  title: string
-  abstract?: string | null
-  year: number
-  venue?: string | null
-  authors: { id: string; name: string }[]
-}
+import { fmt, loadEmbedder, parseArgs } from './common.js'
+import { loadHistory, readWorks, splitYear } from './works-file.js'
 
 const K = 50
 
@@ -29,18 +20,11 @@ async function main() {
     process.argv.slice(2),
     'usage: eval:experts --data FILE --split-year T [--queries N] [--exact N] [--model ID] [--database-url URL]',
   )
-  const split = Number(args.rest.get('split-year'))
-  if (!Number.isInteger(split)) {
-    process.stderr.write('--split-year T is required\n')
-    process.exit(2)
-  }
+  const split = splitYear(args)
   const wantedQueries = Number(args.rest.get('queries') ?? 300)
   const exactQueries = Number(args.rest.get('exact') ?? 100)
   const embedder = await loadEmbedder(args)
-  const all = readFileSync(args.data, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as DataWork)
+  const all = readWorks(args.data)
   const history = all.filter((w) => w.year <= split)
   const active = new Set(history.flatMap((w) => w.authors.map((a) => a.id)))
   // Every n-th later work with an abstract and an author already active: a fixed, spread sample.
@@ -52,24 +36,7 @@ async function main() {
   const step = Math.max(1, Math.floor(eligible.length / wantedQueries))
   const queries = eligible.filter((_, i) => i % step === 0).slice(0, wantedQueries)
 
-  const { database, services } = await freshServices(
-    embedder,
-    { now: () => new Date(Date.UTC(split, 11, 31, 12)) },
-    args.databaseUrl,
-  )
-  await load(
-    database,
-    services,
-    history.map((w) => ({
-      id: `work:${w.id}`,
-      title: w.title,
-      abstract: w.abstract ?? null,
-      publication_year: w.year,
-      venue: w.venue ?? null,
-      authorships: w.authors.map((a) => ({ author: { id: a.id, display_name: a.name } })),
-    })),
-    (message) => process.stderr.write(`${message}\n`),
-  )
+  const { database, services } = await loadHistory(history, split, embedder, args.databaseUrl)
   const dbIds = await services.experts.researcherIdsByExternalId([...active])
   const everyone = [...dbIds.values()]
 
