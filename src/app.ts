@@ -146,6 +146,13 @@ const silentLog = { info() {}, warn() {}, error() {} }
 
 export const APP_VERSION = '0.1.0'
 
+/**
+ * Largest body on every route but the works import (BODY_LIMIT_BYTES): the biggest legitimate one,
+ * an expert search text of 50,000 characters, is at most ~300 kB of JSON. Anyone could otherwise
+ * make the server parse 8 MB of JSON per request, on routes that then refuse it.
+ */
+export const REQUEST_BODY_LIMIT_BYTES = 1024 * 1024
+
 /** Builds services from what it is given; it opens nothing and listens on nothing. */
 export function createServices(
   database: Database,
@@ -259,7 +266,7 @@ export type Services = ReturnType<typeof createServices>
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? loggerOptions(options.config.LOG_LEVEL),
-    bodyLimit: options.config.BODY_LIMIT_BYTES,
+    bodyLimit: Math.min(options.config.BODY_LIMIT_BYTES, REQUEST_BODY_LIMIT_BYTES),
     // Rate limits key on request.ip: X-Forwarded-For counts only from the configured proxies.
     trustProxy: trustProxyOption(options.config.TRUST_PROXY),
     ajv: {
@@ -295,7 +302,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(moderationRoutes, { moderation: services.moderation })
   await app.register(followsRoutes, { follows: services.follows })
   await app.register(graphRoutes, { graph: services.graph })
-  await app.register(worksRoutes, { works: services.works, ingest: services.ingest })
+  await app.register(worksRoutes, {
+    works: services.works,
+    ingest: services.ingest,
+    importBodyLimit: options.config.BODY_LIMIT_BYTES,
+  })
   await app.register(embeddingRoutes, { embeddings: services.embeddings })
   await app.register(invitationsRoutes, { invitations: services.invitations })
   await app.register(blocksRoutes, { blocks: services.blocks })

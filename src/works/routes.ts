@@ -7,10 +7,12 @@ import { commonErrors, IdParams } from '../shared/schemas.js'
 import { ImportSummary, Work, WorksBatch } from './schemas.js'
 import type { WorksService } from './service.js'
 
-export const worksRoutes: FastifyPluginAsyncTypebox<{ works: WorksService; ingest: IngestService }> = async (
-  app,
-  { works, ingest },
-) => {
+export const worksRoutes: FastifyPluginAsyncTypebox<{
+  works: WorksService
+  ingest: IngestService
+  /** The one route that takes large bodies (BODY_LIMIT_BYTES); every other route keeps the app's limit. */
+  importBodyLimit: number
+}> = async (app, { works, ingest, importBodyLimit }) => {
   app.get(
     '/v1/works/:id',
     {
@@ -27,6 +29,10 @@ export const worksRoutes: FastifyPluginAsyncTypebox<{ works: WorksService; inges
   app.post(
     '/v1/works',
     {
+      bodyLimit: importBodyLimit,
+      // Imports rewrite the catalogue (and who appears as whose co-author): operators only. Checked
+      // before the body is read, so nobody else gets a large body parsed and validated.
+      onRequest: async (request) => void requireRole(request, 'admin'),
       schema: {
         tags: ['works'],
         summary: 'Admin: push up to 1000 works in OpenAlex shape; all or nothing',
@@ -40,7 +46,6 @@ export const worksRoutes: FastifyPluginAsyncTypebox<{ works: WorksService; inges
       },
     },
     async (request) => {
-      // Imports rewrite the catalogue (and who appears as whose co-author): operators only.
       requireRole(request, 'admin')
       try {
         return await ingest.importBatch(request.body.works)
