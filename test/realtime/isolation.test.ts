@@ -6,7 +6,8 @@ import { ask, buildListening, collect, connect, next, sleep } from '../helpers/r
 /** Guessing ids buys a socket nothing: every event checks membership, rooms come from the server only. */
 t.test('a socket cannot read, write or listen in on a conversation it is not in', async (t) => {
   const { app, database, url } = await buildListening(t)
-  const [ann, bob, eve] = await Promise.all([0, 1, 2].map(() => createMember(database, app.services.tokens)))
+  const member = () => createMember(database, app.services.tokens)
+  const [ann, bob, eve] = [await member(), await member(), await member()]
   const conversationId = await openConversation(app, ann, bob)
   const invitationId = (
     await app.inject({ url: '/v1/invitations?box=sent', headers: { authorization: `Bearer ${ann.token}` } })
