@@ -19,6 +19,13 @@ async function main(): Promise<void> {
   }
 
   let closing = false
+  // Node's server.close() ends only the connections idle at that moment: a keep-alive connection
+  // whose response was still being computed stayed open after it (keepAliveTimeout, 72 s) and held
+  // the close until the forced exit below. A response sent while closing ends its connection.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close')
+    return payload
+  })
   const shutdown = async (signal: string) => {
     if (closing) return
     closing = true
@@ -26,7 +33,9 @@ async function main(): Promise<void> {
     // A stuck connection must not keep a stopping process alive forever.
     const force = setTimeout(() => process.exit(1), 10_000).unref()
     try {
-      await app.close()
+      // The embedding worker stops at once, beside the HTTP drain rather than after it: it finishes
+      // the batches it leased, so a forced exit cannot leave them leased for EMBEDDING_LEASE_SECONDS.
+      await Promise.all([app.services.embeddingWorker.stop(), app.close()])
       // After the app: its background worker has stopped asking for vectors by now.
       await embedder.embedder?.close()
       await embedder.queries?.close()
