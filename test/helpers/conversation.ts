@@ -19,3 +19,22 @@ export async function openConversation(app: FastifyInstance, from: Member, to: M
   if (accepted.statusCode !== 200) throw new Error(`accept failed: ${accepted.body}`)
   return (accepted.json() as InvitationView).conversationId!
 }
+
+/** The same, against a server in another process: `openConversation` over real HTTP. */
+export function openConversationOverHttp(url: string, from: Member, to: Member): Promise<number> {
+  const inject = async (options: {
+    method: string
+    url: string
+    headers: Record<string, string>
+    payload?: object
+  }) => {
+    const res = await fetch(`${url}${options.url}`, {
+      method: options.method,
+      headers: { ...options.headers, ...(options.payload ? { 'content-type': 'application/json' } : {}) },
+      ...(options.payload ? { body: JSON.stringify(options.payload) } : {}),
+    })
+    const body = await res.text()
+    return { statusCode: res.status, body, json: () => JSON.parse(body) }
+  }
+  return openConversation({ inject } as never, from, to)
+}

@@ -8,6 +8,16 @@ import { type Database, openDatabase } from '../../src/infra/db/database.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 
+/** Whether a process with this pid still exists (signal 0 only checks). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
 /** A port nobody listens on right now (PORT=0 would hide which one the child took). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

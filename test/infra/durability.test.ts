@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { io } from 'socket.io-client'
 import t, { type Test } from 'tap'
 import { TokenService } from '../../src/infra/auth/tokens.js'
 import { systemClock } from '../../src/infra/clock.js'
@@ -10,11 +9,11 @@ import { openDatabase } from '../../src/infra/db/database.js'
 import type { ClientSocket } from '../../src/realtime/client.js'
 import type { Ack, MessagePage } from '../../src/realtime/contract.js'
 import { TEST_AUTH_SECRET } from '../helpers/build.js'
-import { openConversation } from '../helpers/conversation.js'
+import { openConversationOverHttp } from '../helpers/conversation.js'
 import { migratedPgliteImage } from '../helpers/database.js'
 import { createMember, type Member } from '../helpers/members.js'
 import { createSharedPostgres, type ServerProcess, startServer } from '../helpers/processes.js'
-import { waitFor } from '../helpers/realtime.js'
+import { connect, waitFor } from '../helpers/realtime.js'
 
 /**
  * "Nothing acknowledged is ever lost", tested the hard way: the real server, in its own process,
@@ -95,13 +94,13 @@ t.test('SIGKILL right after acks and mid-stream: every acknowledged write surviv
   let server = await startServer(env)
   elapsed('first start')
   t.teardown(() => server.kill('SIGKILL'))
-  const conversationId = await openConversationOver(server.url, ann, bob)
+  const conversationId = await openConversationOverHttp(server.url, ann, bob)
 
   // 1. Sequential writes, the kill right after the last ack: an account, a batch of works, a message.
   {
     await register(server, ledger, `first-${tag}`)
     await pushWorks(server, admin, ledger, [nextWork(), nextWork(), nextWork()])
-    const socket = await connectSocket(server.url, ann.token)
+    const socket = await connect(t, server.url, { token: ann.token })
     await sendMessage(socket, conversationId, ledger, `ann-first-${tag}`)
     await server.kill('SIGKILL')
     socket.disconnect()
@@ -117,7 +116,7 @@ t.test('SIGKILL right after acks and mid-stream: every acknowledged write surviv
     ['small batches', 4, 6],
     ['large batches', 100, 2],
   ] as const) {
-    const socket = await connectSocket(server.url, ann.token)
+    const socket = await connect(t, server.url, { token: ann.token })
     const slug = round.replace(' ', '-')
     const before = { accounts: ledger.accounts.length, messages: ledger.messages.length }
     let batches = 0
@@ -217,20 +216,6 @@ async function pushWorks(
     throw new Error(`push: ${res.status} ${JSON.stringify(res.json)}`)
   }
   ledger.works.push(...works.map((w) => ({ externalId: w.id, title: w.title })))
-}
-
-async function connectSocket(url: string, token: string): Promise<ClientSocket> {
-  const socket: ClientSocket = io(url, {
-    auth: { token },
-    transports: ['websocket'],
-    reconnection: false,
-    forceNew: true,
-  })
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve())
-    socket.once('connect_error', reject)
-  })
-  return socket
 }
 
 async function sendMessage(
@@ -335,22 +320,4 @@ async function verify(
     `${when}: message sequence numbers have no holes`,
   )
   t.equal(new Set(history.map((m) => m.clientMessageId)).size, history.length, `${when}: no message twice`)
-}
-
-async function openConversationOver(url: string, from: Member, to: Member): Promise<number> {
-  // The helper speaks app.inject; a tiny adapter lets it talk to the child over real HTTP.
-  const inject = async (options: {
-    method: string
-    url: string
-    headers: Record<string, string>
-    payload?: object
-  }) => {
-    const res = await request(url, options.url, {
-      method: options.method,
-      ...(options.headers['authorization'] ? { token: options.headers['authorization'].slice(7) } : {}),
-      ...(options.payload ? { body: options.payload } : {}),
-    })
-    return { statusCode: res.status, body: JSON.stringify(res.json), json: () => res.json }
-  }
-  return openConversation({ inject } as never, from, to)
 }

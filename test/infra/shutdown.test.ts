@@ -5,20 +5,18 @@ import { connect as connectNet } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'drizzle-orm'
-import { io } from 'socket.io-client'
 import t from 'tap'
 import { TokenService } from '../../src/infra/auth/tokens.js'
 import { systemClock } from '../../src/infra/clock.js'
 import { openDatabase } from '../../src/infra/db/database.js'
 import { TEST_MODEL_ID } from '../../src/models/cli.js'
-import type { ClientSocket } from '../../src/realtime/client.js'
-import type { Ack, MessagePage, NotificationPage } from '../../src/realtime/contract.js'
+import type { MessagePage, NotificationPage } from '../../src/realtime/contract.js'
 import { TEST_AUTH_SECRET } from '../helpers/build.js'
 import { migratedPgliteImage } from '../helpers/database.js'
 import { createMember, type Member } from '../helpers/members.js'
 import { testModelsDir } from '../helpers/model.js'
-import { createSharedPostgres, type ServerProcess, startServer } from '../helpers/processes.js'
-import { waitFor } from '../helpers/realtime.js'
+import { createSharedPostgres, isAlive, type ServerProcess, startServer } from '../helpers/processes.js'
+import { ask, connect, waitFor } from '../helpers/realtime.js'
 
 /**
  * Graceful shutdown, tested on the real server in its own process: SIGTERM lands while HTTP
@@ -85,39 +83,6 @@ function childrenOf(pid: number): number[] {
     }
   }
   return found
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
-
-function connectSocket(
-  url: string,
-  auth: Record<string, unknown>,
-  before?: (socket: ClientSocket) => void,
-): Promise<ClientSocket> {
-  const socket: ClientSocket = io(url, {
-    auth,
-    transports: ['websocket'],
-    reconnection: false,
-    forceNew: true,
-  })
-  before?.(socket)
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket))
-    socket.once('connect_error', reject)
-  })
-}
-
-function ask<T>(socket: ClientSocket, event: string, payload: unknown): Promise<Ack<T>> {
-  return (
-    socket.timeout(5_000) as unknown as { emitWithAck(e: string, p: unknown): Promise<Ack<T>> }
-  ).emitWithAck(event, payload)
 }
 
 const exitOf = (server: ServerProcess) =>
@@ -216,8 +181,8 @@ t.test('SIGTERM under load: in-flight requests finish, late ones are refused, no
   })
   const conversationId = (JSON.parse(accepted.body) as { conversationId: number }).conversationId
   t.ok(conversationId, 'ann and bob have a conversation')
-  const annTab = await connectSocket(server.url, { token: ann.token })
-  const bobTab = await connectSocket(server.url, { token: bob.token })
+  const annTab = await connect(t, server.url, { token: ann.token })
+  const bobTab = await connect(t, server.url, { token: bob.token })
   const disconnected = new Map<string, { reason: string; at: number }>()
   annTab.on('disconnect', (reason) => disconnected.set('ann', { reason, at: Date.now() }))
   bobTab.on('disconnect', (reason) => disconnected.set('bob', { reason, at: Date.now() }))
@@ -315,17 +280,24 @@ t.test('SIGTERM under load: in-flight requests finish, late ones are refused, no
   // close until the forced exit (10 s, code 1).
   t.ok(exit && exit.at - signalledAt < 8_000, `within seconds (${exit ? exit.at - signalledAt : '?'} ms)`)
 
-  // 2. Requests after the signal: a 503 with a JSON body, or a refused connection; never a 500 or a hang.
+  // 2. Requests after the signal: a 503 with a JSON body, or a refused connection; never a 500 or a
+  // hang. A connection still in the kernel's accept queue when the listener closes is reset before
+  // any byte of it is read (seen on both backends under load): unanswered, and never processed.
   t.comment(
     `late requests: ${late.length}, ${[...new Set(late.map((l) => l.outcome.slice(0, 3)))].join(', ')}`,
   )
   t.same(
     late.filter(
-      (l) => !(/^503 \{"/.test(l.outcome) || l.outcome === 'ECONNREFUSED' || /^200 /.test(l.outcome)),
+      (l) =>
+        !(
+          /^503 \{"/.test(l.outcome) ||
+          l.outcome === 'ECONNREFUSED' ||
+          l.outcome === 'ECONNRESET' ||
+          /^200 /.test(l.outcome)
+        ),
     ),
     [],
-    'late requests were answered 503 JSON or refused',
-    process.env['TEST_DATABASE_URL'] ? {} : { todo: 'PGlite: unread requests are reset at close' },
+    'late requests were answered 503 JSON, refused, or reset unread',
   )
   t.ok(
     late.every((l) => l.ms < 5_000),
@@ -339,10 +311,12 @@ t.test('SIGTERM under load: in-flight requests finish, late ones are refused, no
   )
 
   // 5. The embedding processes did not outlive the service.
-  await waitFor(() => embedders.every((pid) => !alive(pid)), 5_000, 'the embedding processes to exit').catch(
-    () => {},
-  )
-  t.same(embedders.filter(alive), [], 'no child process outlived the server')
+  await waitFor(
+    () => embedders.every((pid) => !isAlive(pid)),
+    5_000,
+    'the embedding processes to exit',
+  ).catch(() => {})
+  t.same(embedders.filter(isAlive), [], 'no child process outlived the server')
 
   // 4. Nothing is left leased by the stopped process.
   t.equal(await leasedRows(), 0, 'no queue row is leased after a graceful stop')
@@ -353,7 +327,7 @@ t.test('SIGTERM under load: in-flight requests finish, late ones are refused, no
   server = await startServer(env)
   elapsed('restarted')
   // bob comes back and asks for what he missed; carol connects for the first time.
-  const bobBack = await connectSocket(server.url, { token: bob.token })
+  const bobBack = await connect(t, server.url, { token: bob.token })
   const synced = await ask<MessagePage>(bobBack, 'conversation:sync', {
     conversationId,
     afterSeq: bobSeenSeq,
@@ -365,13 +339,9 @@ t.test('SIGTERM under load: in-flight requests finish, late ones are refused, no
   )
   bobBack.disconnect()
   let replay: Promise<NotificationPage> | undefined
-  const carolTab = await connectSocket(
-    server.url,
-    { token: carol.token, lastNotificationId: 0 },
-    (socket) => {
-      replay = new Promise((resolve) => socket.once('notifications:replay', resolve))
-    },
-  )
+  const carolTab = await connect(t, server.url, { token: carol.token, lastNotificationId: 0 }, (socket) => {
+    replay = new Promise((resolve) => socket.once('notifications:replay', resolve))
+  })
   const replayed = await Promise.race([replay!, timeout()])
   t.ok(
     replayed?.items.some((n) => n.type === 'invitation:received'),

@@ -8,7 +8,7 @@ import { type Database, openDatabase } from '../../src/infra/db/database.js'
 import { RealtimeClient } from '../../src/realtime/client.js'
 import type { MessagePage } from '../../src/realtime/contract.js'
 import { TEST_AUTH_SECRET } from '../helpers/build.js'
-import { openConversation } from '../helpers/conversation.js'
+import { openConversationOverHttp } from '../helpers/conversation.js'
 import { createMember, type Member } from '../helpers/members.js'
 import { createSharedPostgres, freePort, type ServerProcess, startServer } from '../helpers/processes.js'
 import { waitFor } from '../helpers/realtime.js'
@@ -54,7 +54,7 @@ t.test('SIGKILL mid-conversation: nothing acknowledged is lost, nothing doubles'
   const port = await freePort()
   let server: ServerProcess = await startServer(env, port)
   t.teardown(() => server.kill('SIGKILL'))
-  const conversationId = await openConversationOver(server.url, ann, bob)
+  const conversationId = await openConversationOverHttp(server.url, ann, bob)
 
   const sender = new RealtimeClient({ url: server.url, token: ann.token, ackTimeoutMs: 1_000 })
   const receiver = new RealtimeClient({ url: server.url, token: bob.token, ackTimeoutMs: 1_000 })
@@ -112,22 +112,3 @@ t.test('SIGKILL mid-conversation: nothing acknowledged is lost, nothing doubles'
   t.equal(new Set(page.items.map((m) => m.clientMessageId)).size, MESSAGES)
   t.equal(page.lastSeq, MESSAGES, 'no sequence number was burnt or reused')
 })
-
-async function openConversationOver(url: string, from: Member, to: Member): Promise<number> {
-  // The helper speaks app.inject; a tiny adapter lets it talk to the child over real HTTP.
-  const inject = async (options: {
-    method: string
-    url: string
-    headers: Record<string, string>
-    payload?: object
-  }) => {
-    const res = await fetch(`${url}${options.url}`, {
-      method: options.method,
-      headers: { ...options.headers, ...(options.payload ? { 'content-type': 'application/json' } : {}) },
-      ...(options.payload ? { body: JSON.stringify(options.payload) } : {}),
-    })
-    const body = await res.text()
-    return { statusCode: res.status, body, json: () => JSON.parse(body) }
-  }
-  return openConversation({ inject } as never, from, to)
-}

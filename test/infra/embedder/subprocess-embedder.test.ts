@@ -4,6 +4,7 @@ import { EmbedProcessError } from '../../../src/infra/embedder/embed-protocol.js
 import { EmbedderStoppedError, SubprocessEmbedder } from '../../../src/infra/embedder/subprocess-embedder.js'
 import { TEST_MODEL_ID } from '../../../src/models/cli.js'
 import { testModelsDir } from '../../helpers/model.js'
+import { isAlive } from '../../helpers/processes.js'
 
 const start = async (t: Test, threads = 1) => {
   const embedder = await SubprocessEmbedder.start({
@@ -21,15 +22,6 @@ const longTexts = (n: number) =>
   Array.from({ length: n }, (_, i) =>
     Array.from({ length: 110 }, (_, j) => `word${(i * 7 + j) % 50} protein`).join(' '),
   )
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
 
 const noProc = !existsSync('/proc/self/task') && 'needs /proc to count threads'
 
@@ -94,6 +86,6 @@ t.test('close() stops the process and fails what it owed; a later call starts a 
   await embedder.close()
   t.match(await owed, { name: 'EmbedderStoppedError', message: /closed/ })
   t.equal(embedder.pid, undefined)
-  t.notOk(alive(pid), 'the process is gone')
+  t.notOk(isAlive(pid), 'the process is gone')
   t.equal((await embedder.embed(['again']))[0]?.length, 384)
 })
