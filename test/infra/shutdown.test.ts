@@ -244,7 +244,7 @@ t.test('SIGTERM under load: in-flight requests finish, late ones are refused, no
   const lateLoop = (async () => {
     while (!gone) {
       const sentAt = Date.now()
-      const outcome = await send(server.url, '/v1/works?limit=1')
+      const outcome = await send(server.url, '/health')
         .then((r) => `${r.status} ${r.body.slice(0, 80)}`)
         .catch((error) => errorCode(error))
       late.push({ outcome, ms: Date.now() - sentAt })

@@ -27,8 +27,14 @@ const work = (externalId: string, author: Member): NormalizedWork => ({
   contentHash: externalId,
 })
 
-const outboxRows = async (database: Database) => {
-  const [row] = await database.rows<{ n: number }>(sql`select count(*)::int as n from domain_outbox`)
+/**
+ * Events of one kind waiting: the follow that sets a test up has its own, which waits for its
+ * fan-out too (seen still there on a busy machine).
+ */
+const outboxRows = async (database: Database, event = 'works:changed') => {
+  const [row] = await database.rows<{ n: number }>(
+    sql`select count(*)::int as n from domain_outbox where event = ${event}`,
+  )
   return row!.n
 }
 
@@ -124,5 +130,6 @@ t.test('an event that keeps failing does not hold back the ones behind it', asyn
   const importer = createServices(database, { AUTH_SECRET: TEST_AUTH_SECRET })
   await importer.ingest.storeWorks([work('W-behind', author)])
   await waitFor(() => pushed.length === 1, 10_000, 'the follow:work behind the failing event')
-  t.equal(await outboxRows(database), 1, 'only the unhandled event is left')
+  t.equal(await outboxRows(database), 0, 'the works event was handled')
+  t.equal(await outboxRows(database, 'works:renamed'), 1, 'the unhandled event is left')
 })
