@@ -2,6 +2,7 @@ import { buildApp } from './app.js'
 import { openConfiguredDatabase } from './cli/database.js'
 import { loadConfig } from './config/config.js'
 import { probeConfiguredEmbedder } from './infra/embedder/transformers-embedder.js'
+import { ServiceUnavailableError } from './infra/http/errors.js'
 
 async function main(): Promise<void> {
   const config = loadConfig()
@@ -26,16 +27,24 @@ async function main(): Promise<void> {
     if (closing) reply.header('connection', 'close')
     return payload
   })
+  // Requests that arrive once shutdown has begun are refused with a 503 while the listener drains.
+  // Closing it at once reset the connections not read yet, which on PGlite (its queries run on this
+  // thread) included requests sent well before the signal: their clients could not tell whether
+  // they had been processed.
+  app.addHook('onRequest', async () => {
+    if (closing) throw new ServiceUnavailableError('The server is shutting down')
+  })
   const shutdown = async (signal: string) => {
     if (closing) return
     closing = true
     app.log.info({ signal }, 'shutting down')
     // A stuck connection must not keep a stopping process alive forever.
-    const force = setTimeout(() => process.exit(1), 10_000).unref()
+    const force = setTimeout(() => process.exit(1), config.SHUTDOWN_DRAIN_MS + 10_000).unref()
     try {
       // The embedding worker stops at once, beside the HTTP drain rather than after it: it finishes
       // the batches it leased, so a forced exit cannot leave them leased for EMBEDDING_LEASE_SECONDS.
-      await Promise.all([app.services.embeddingWorker.stop(), app.close()])
+      const drained = new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DRAIN_MS))
+      await Promise.all([app.services.embeddingWorker.stop(), drained.then(() => app.close())])
       // After the app: its background worker has stopped asking for vectors by now.
       await embedder.embedder?.close()
       await embedder.queries?.close()

@@ -263,9 +263,6 @@ t.test('SIGTERM under load: in-flight requests finish, late ones are refused, no
     outcomes.filter((o) => !/^(200 |503 \{")/.test(o)),
     [],
     'every request in flight at SIGTERM was answered (200, or 503 JSON if not read yet)',
-    // On PGlite, requests the server had not read yet when the listener closed (its event loop runs
-    // the database) come back reset; not understood yet.
-    process.env['TEST_DATABASE_URL'] ? {} : { todo: 'PGlite: unread requests are reset at close' },
   )
   t.ok(
     answers.slice(0, 2).every((a) => 'status' in a && a.status === 200),
