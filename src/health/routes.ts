@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import { ErrorResponse } from '../shared/schemas.js'
 import type { HealthService } from './service.js'
 
 const Ready = Type.Object({
@@ -37,7 +38,8 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ health: HealthService }> 
       schema: {
         tags: ['operations'],
         summary: 'Dependencies are reachable and the schema is current',
-        response: { 200: Ready, 503: Ready },
+        // While the server drains at shutdown every request, this one too, gets the error shape.
+        response: { 200: Ready, 503: Type.Union([Ready, ErrorResponse]) },
       },
     },
     async (_request, reply) => {
