@@ -1,9 +1,7 @@
 import { and, eq, isNull, sql } from 'drizzle-orm'
 import { accounts, refreshTokens, researchers } from '../../db/schema/index.js'
 import type { Role } from '../infra/auth/tokens.js'
-import type { Database, Db } from '../infra/db/database.js'
-
-type Runner = Db | Parameters<Parameters<Db['transaction']>[0]>[0]
+import type { Database, Executor } from '../infra/db/database.js'
 
 export interface AccountRow {
   id: number
@@ -98,7 +96,7 @@ export class AccountsRepository {
     })
   }
 
-  private async consume(db: Runner, tokenHash: string, now: Date) {
+  private async consume(db: Executor, tokenHash: string, now: Date) {
     const [row] = await db
       .update(refreshTokens)
       .set({ revokedAt: now })

@@ -10,11 +10,8 @@ import {
   researchers,
   researcherVerifications,
 } from '../../db/schema/index.js'
-import type { Database, Db } from '../infra/db/database.js'
+import type { Database, Executor } from '../infra/db/database.js'
 import { appendOutbox } from '../infra/outbox.js'
-
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
-type Runner = Db | Tx
 
 export type ClaimStatus = 'pending' | 'approved' | 'rejected' | 'released'
 export type ClaimStage = 'awaiting_email' | 'in_review'
@@ -39,7 +36,7 @@ export type ClaimRow = Awaited<ReturnType<ClaimStore['findClaim']>> & {}
 
 /** Everything a claim decision reads and writes, bound to one transaction. */
 export class ClaimStore {
-  constructor(protected readonly db: Runner) {}
+  constructor(protected readonly db: Executor) {}
 
   recordDecision(event: {
     claimId: number

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { conversationMembers, conversations } from '../../db/schema/index.js'
-import type { Tx } from '../realtime/db.js'
+import type { Tx } from '../infra/db/database.js'
 
 export interface Member {
   accountId: number

@@ -1,8 +1,6 @@
 import { domainOutbox } from '../../db/schema/index.js'
-import type { Db } from './db/database.js'
+import type { Executor } from './db/database.js'
 import type { DomainEventMap } from './events.js'
-
-type Runner = Db | Parameters<Parameters<Db['transaction']>[0]>[0]
 
 /** Events whose notifications must survive a crash between the writer's commit and the fan-out. */
 export type DurableEvent = 'works:changed' | 'follow:created' | 'claim:decided'
@@ -14,7 +12,7 @@ type PayloadOf<E extends DurableEvent> = Omit<DomainEventMap[E][0], 'outboxId'>
  * returned id travels with the in-process event so the fast path and the sweeper handle it once.
  */
 export async function appendOutbox<E extends DurableEvent>(
-  tx: Runner,
+  tx: Executor,
   event: E,
   payload: PayloadOf<E>,
 ): Promise<number> {

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { authorships, institutions, researchers, topics, works, workTopics } from '../../db/schema/index.js'
-import type { Database, Db } from '../infra/db/database.js'
+import type { Database, Tx } from '../infra/db/database.js'
 import { intArray, jsonRows, keyLookupsOnly, textArray, txRows } from '../infra/db/sql-rows.js'
 import { appendOutbox } from '../infra/outbox.js'
 import type { NormalizedInstitution, NormalizedWork } from './openalex.js'
@@ -13,7 +13,6 @@ export interface BatchOutcome {
   outboxId: number | null
 }
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
 type AuthorRow = {
   externalId: string
   name: string

@@ -1,7 +1,6 @@
 import { and, desc, eq, or } from 'drizzle-orm'
 import { blocks, researchers } from '../../db/schema/index.js'
-import type { Database } from '../infra/db/database.js'
-import type { Executor } from '../realtime/db.js'
+import type { Database, Executor } from '../infra/db/database.js'
 
 export class BlocksRepository {
   constructor(private readonly database: Database) {}

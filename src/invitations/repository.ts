@@ -2,11 +2,11 @@ import { and, count, desc, eq, inArray, lte, or, type SQL, sql } from 'drizzle-o
 import { alias } from 'drizzle-orm/pg-core'
 import { blocks, conversations, invitations, researchers } from '../../db/schema/index.js'
 import { openConversation, pairKey } from '../conversations/open.js'
-import type { Database } from '../infra/db/database.js'
+import type { Database, Executor, Tx } from '../infra/db/database.js'
 import { ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError } from '../infra/http/errors.js'
 import { insertNotification } from '../notifications/repository.js'
 import type { InvitationStatus, InvitationView, NotificationView } from '../realtime/contract.js'
-import { type Executor, isUniqueViolation, type Tx } from '../realtime/db.js'
+import { isUniqueViolation } from '../realtime/db.js'
 import type { Party } from './parties-repository.js'
 
 export interface Stored {

@@ -7,9 +7,9 @@ import {
   researchers,
   works,
 } from '../../db/schema/index.js'
-import type { Database } from '../infra/db/database.js'
+import type { Database, Executor, Tx } from '../infra/db/database.js'
 import type { NotificationData, NotificationType, NotificationView } from '../realtime/contract.js'
-import { type Executor, intArray, type Tx } from '../realtime/db.js'
+import { intArray } from '../realtime/db.js'
 
 /**
  * Held from a notification's id allocation until its transaction commits, so ids become visible in

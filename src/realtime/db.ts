@@ -1,9 +1,3 @@
-import type { Db } from '../infra/db/database.js'
-
-/** A transaction handle, so repositories of one capability can write inside another's transaction. */
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
-export type Executor = Db | Tx
-
 /** Unique violations arrive wrapped by drizzle on one driver and bare on the other. */
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
   for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {

@@ -13,6 +13,10 @@ import * as schema from '../../../db/schema/index.js'
 import { migrationsFolder } from './paths.js'
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
+/** A transaction handle, so one repository's statements can run inside another's transaction. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
+/** Where a statement runs: the database itself or a transaction. */
+export type Executor = Db | Tx
 export type DatabaseKind = 'pglite' | 'postgres'
 
 export interface Database {

@@ -1,7 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm'
-import type { Db } from './database.js'
-
-type Runner = Db | Parameters<Parameters<Db['transaction']>[0]>[0]
+import type { Executor } from './database.js'
 
 /**
  * Rows for a bulk statement as one JSON parameter, read back with `json_to_recordset`. A
@@ -26,7 +24,7 @@ export const textArray = (values: readonly string[]) =>
   sql`${`{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`}::text[]`
 
 /** Raw SQL inside a transaction; rows come back as plain objects on both drivers. */
-export async function txRows<T>(tx: Runner, query: SQL): Promise<T[]> {
+export async function txRows<T>(tx: Executor, query: SQL): Promise<T[]> {
   const result = (await tx.execute(query)) as unknown as T[] | { rows: T[] }
   return Array.isArray(result) ? [...result] : result.rows
 }
@@ -38,6 +36,6 @@ export async function txRows<T>(tx: Runner, query: SQL): Promise<T[]> {
  * batch. Such plans look expensive enough to JIT-compile; JIT is off for every session
  * (openPostgres). PGlite honours the setting too.
  */
-export async function keyLookupsOnly(tx: Runner): Promise<void> {
+export async function keyLookupsOnly(tx: Executor): Promise<void> {
   await tx.execute(sql`select set_config('enable_seqscan', 'off', true)`)
 }
