@@ -69,6 +69,11 @@ export const ConfigSchema = Type.Object({
   TRUST_PROXY: Type.Optional(
     Type.String({ maxLength: 1000, pattern: '^[0-9A-Za-z.:/]+( *, *[0-9A-Za-z.:/]+)*$' }),
   ),
+  /**
+   * After SIGTERM the listener stays open this long, answering new requests 503, before it closes:
+   * requests already on their way are answered instead of reset, and load balancers see /ready fail.
+   */
+  SHUTDOWN_DRAIN_MS: Type.Integer({ default: 1000, minimum: 0, maximum: 30_000 }),
   /** Requests per client address and window on each auth route (register, login, refresh, claims). */
   AUTH_RATE_LIMIT_MAX: Type.Integer({ default: 20, minimum: 1, maximum: 100_000 }),
   AUTH_RATE_LIMIT_WINDOW_SECONDS: Type.Integer({ default: 60, minimum: 1, maximum: 86_400 }),
@@ -82,11 +87,6 @@ export const ConfigSchema = Type.Object({
   REALTIME_INVITATION_TTL_SECONDS: Type.Integer({ default: 14 * 24 * 3600, minimum: 1 }),
   REALTIME_INVITATION_SWEEP_SECONDS: Type.Integer({ default: 60, minimum: 1 }),
   /** How often each node looks for events whose writer died before fanning them out (also the grace period). */
-  /**
-   * After SIGTERM the listener stays open this long, answering new requests 503, before it closes:
-   * requests already on their way are answered instead of reset, and load balancers see /ready fail.
-   */
-  SHUTDOWN_DRAIN_MS: Type.Integer({ default: 1000, minimum: 0, maximum: 30_000 }),
   REALTIME_OUTBOX_SWEEP_SECONDS: Type.Integer({ default: 15, minimum: 1, maximum: 3600 }),
   REALTIME_INVITATIONS_PER_HOUR: Type.Integer({ default: 20, minimum: 1 }),
   /** Largest Socket.IO packet; a client sending more is disconnected by the engine. */
