@@ -34,7 +34,7 @@ import { installErrorHandler } from './infra/http/error-handler.js'
 import { installInputGuard } from './infra/http/input-guard.js'
 import { loggerOptions } from './infra/http/logging.js'
 import { registerOpenApi } from './infra/http/openapi.js'
-import { installRateLimit, trustProxyOption } from './infra/http/rate-limit.js'
+import { installRateLimit } from './infra/http/rate-limit.js'
 import { socketPlugin } from './infra/socket/plugin.js'
 import { IngestRepository } from './ingest/repository.js'
 import { IngestService } from './ingest/service.js'
@@ -267,8 +267,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? loggerOptions(options.config.LOG_LEVEL),
     bodyLimit: Math.min(options.config.BODY_LIMIT_BYTES, REQUEST_BODY_LIMIT_BYTES),
-    // Rate limits key on request.ip: X-Forwarded-For counts only from the configured proxies.
-    trustProxy: trustProxyOption(options.config.TRUST_PROXY),
+    // Rate limits key on request.ip: X-Forwarded-For counts only from the configured proxies (none
+    // when TRUST_PROXY is unset).
+    trustProxy: options.config.TRUST_PROXY ?? false,
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
     },

@@ -18,6 +18,3 @@ export async function installRateLimit(app: FastifyInstance): Promise<void> {
       new TooManyRequestsError(`Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`),
   })
 }
-
-/** Fastify's `trustProxy` from TRUST_PROXY: off when unset, else the trusted proxies' addresses. */
-export const trustProxyOption = (setting: string | undefined): string | false => setting ?? false
