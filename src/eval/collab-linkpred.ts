@@ -1,8 +1,9 @@
 /**
  * Collaborator-suggestion quality by temporal link prediction (README of the data set): works up
  * to the split year are loaded into a fresh database, and each query author's candidates are
- * ranked by SuggestionsService.rank, the ranking behind GET /v1/researchers/:id/suggestions
- * (limit 100, the API's largest; the candidates it leaves out follow as one tie).
+ * ranked by SuggestionsService.rank, the ranking behind GET /v1/researchers/:id/suggestions: the
+ * whole pool it scores for a list of 100 (the API's largest), best first; the candidates outside
+ * the pool follow as one tie.
  *
  * Adamic-Adar is the baseline as the data set defines it: Σ 1/ln deg(z) over every shared
  * co-author z up to the split year. The service's own adamicAdar component only sees the
@@ -11,7 +12,7 @@
  * expected place in a random order, for both methods: breaking them by id or import order moved
  * Adamic-Adar's MRR by 4 %, more than the gap being measured.
  *
- *   npm run eval:collab -- --data FILE --split-year T [--model ID --models-dir DIR] [--limit 100]
+ *   npm run eval:collab -- --data FILE --split-year T [--model ID --models-dir DIR]
  */
 import { fmt, loadEmbedder, parseArgs } from './common.js'
 import { loadHistory, readWorks, splitYear } from './works-file.js'
@@ -73,10 +74,9 @@ function expectedReciprocal(before: number, g: number, h: number): number {
 async function main() {
   const args = parseArgs(
     process.argv.slice(2),
-    'usage: eval:collab --data FILE --split-year T [--model ID] [--models-dir DIR] [--limit N] [--database-url URL]',
+    'usage: eval:collab --data FILE --split-year T [--model ID] [--models-dir DIR] [--database-url URL]',
   )
   const split = splitYear(args)
-  const limit = Number(args.rest.get('limit') ?? 100)
   const embedder = await loadEmbedder(args)
   const all = readWorks(args.data)
   const history = all.filter((w) => w.year <= split)
@@ -122,7 +122,7 @@ async function main() {
     const excluded = coauthors.get(a)!
     const candidates = active.filter((c) => c !== a && !excluded.has(c))
 
-    const ranked = await services.suggestions.rank(dbIds.get(a)!, { limit })
+    const ranked = await services.suggestions.rank(dbIds.get(a)!)
     const byService = tiers(ranked.map((r) => ({ id: externalOf.get(r.id)!, score: r.score })))
     const seen = new Set(ranked.map((r) => externalOf.get(r.id)!))
     add('service', expectedMetrics([...byService, candidates.filter((c) => !seen.has(c))], wanted))

@@ -35,6 +35,9 @@ export interface SuggestionOptions extends MetaFilters {
   weights?: Partial<SuggestionWeights>
 }
 
+/** What the stored pool depends on; every other option only picks from it. */
+type PoolOptions = Pick<SuggestionOptions, 'includeCoauthors' | 'weights'>
+
 export interface WorkRef {
   id: number
   title: string
@@ -71,7 +74,11 @@ export interface SuggestionList {
 }
 
 export interface SuggestionsSettings {
-  /** Researchers found by each kNN source before re-ranking. */
+  /**
+   * Researchers found by each kNN source before re-ranking. Fixed, not raised with a request's
+   * limit: the stored pool serves every list length, so its content must not depend on which
+   * request happened to compute it.
+   */
   candidatePool: number
   /** A new suggestion at or above this score raises `suggestion:created`. */
   strongScore: number
@@ -211,11 +218,15 @@ export class SuggestionsService {
     return this.cachedOrComputed(researcherId, options)
   }
 
-  /** The ranking alone, for evaluation: the same candidate generation and scoring as `suggest`. */
-  async rank(researcherId: number, options: SuggestionOptions): Promise<RankedCandidate[]> {
+  /**
+   * The ranking alone, for evaluation: the same candidate generation and scoring as `suggest`, but
+   * the whole scored pool, best first. A list is the head of that pool; a metric such as MRR looks
+   * past it, and cutting the pool there would count every later candidate as unranked.
+   */
+  async rank(researcherId: number, options: PoolOptions = {}): Promise<RankedCandidate[]> {
     await this.profiles.settled()
     const { candidates } = await this.rankCandidates(researcherId, options)
-    const { ranked } = await this.select(researcherId, candidates, options, false)
+    const { ranked } = await this.select(researcherId, candidates, { limit: candidates.length }, false)
     return ranked
   }
 
@@ -254,18 +265,14 @@ export class SuggestionsService {
    * Scores every candidate the kNN searches and the walk reach. Depends on the weights and
    * `includeCoauthors` only: filters and exclusions are applied when a list is picked from it.
    */
-  private async rankCandidates(researcherId: number, options: SuggestionOptions): Promise<StoredRanking> {
+  private async rankCandidates(researcherId: number, options: PoolOptions): Promise<StoredRanking> {
     const weights = { ...DEFAULT_SUGGESTION_WEIGHTS, ...options.weights }
     const computedAt = this.clock.now()
     const referenceYear = computedAt.getUTCFullYear()
     // The kNN searches do not depend on the walk: both run at once, on separate connections.
     const [{ walk, edges }, found] = await Promise.all([
       this.walk(researcherId, referenceYear),
-      this.candidates.neighboursOf(
-        researcherId,
-        this.denseModelId,
-        Math.max(this.settings.candidatePool, options.limit),
-      ),
+      this.candidates.neighboursOf(researcherId, this.denseModelId, this.settings.candidatePool),
     ])
     const neighbours = edges.get(researcherId) ?? new Map<number, Edge>()
     const hop2 = twoHopScores(researcherId, neighbours, edges, referenceYear)
@@ -471,7 +478,7 @@ export class SuggestionsService {
   /** Lists someone has asked for are recomputed at once, so new strong suggestions are announced. */
   private async onProfilesRefreshed(researcherIds: number[]) {
     await this.cache.markStale(researcherIds)
-    const key = rankingKey({ limit: DEFAULT_SUGGESTION_LIMIT })
+    const key = rankingKey({})
     for (const id of await this.cache.staleAmong(researcherIds, key)) {
       const cached = await this.cache.get<StoredRanking>(id, key)
       if (cached?.stale) await this.recompute(id, { limit: DEFAULT_SUGGESTION_LIMIT }, key, cached.payload)
@@ -501,7 +508,7 @@ function pathNodes(candidates: StoredCandidate[]): number[] {
 }
 
 /** The options that change the stored ranking, in a canonical form: defaults spelled out. */
-function rankingKey(options: SuggestionOptions): string {
+function rankingKey(options: PoolOptions): string {
   const full = {
     includeCoauthors: options.includeCoauthors ?? false,
     weights: { ...DEFAULT_SUGGESTION_WEIGHTS, ...options.weights },

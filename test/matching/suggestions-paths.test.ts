@@ -1,7 +1,11 @@
 import { sql } from 'drizzle-orm'
 import t from 'tap'
+import { DomainEvents } from '../../src/infra/events.js'
+import { SuggestionCacheRepository } from '../../src/matching/cache-repository.js'
+import { CandidatesRepository } from '../../src/matching/candidates-repository.js'
 import { GraphRepository } from '../../src/matching/graph-repository.js'
 import { edgeStrength } from '../../src/matching/scoring.js'
+import { DEFAULT_SUGGESTIONS_SETTINGS, SuggestionsService } from '../../src/matching/suggestions.js'
 import { build } from '../helpers/build.js'
 import { freshDatabase } from '../helpers/database.js'
 import { claimant, clock, seed, suggestionsOf } from './fixtures.js'
@@ -77,4 +81,35 @@ t.test('an approved claim computes the default list in the background', async (t
     true,
     'and is stored in turn',
   )
+})
+
+t.test('the stored pool does not depend on the list length of the request that computed it', async (t) => {
+  const database = await freshDatabase()
+  const app = await build(t, { clock, database })
+  const ids = await seed(app)
+  const owner = ids.get('A1')!
+  const service = (candidatePool: number) =>
+    new SuggestionsService(
+      new GraphRepository(database),
+      new CandidatesRepository(database),
+      new SuggestionCacheRepository(database),
+      app.services.matchingProfiles,
+      new DomainEvents(),
+      clock,
+      null,
+      { ...DEFAULT_SUGGESTIONS_SETTINGS, candidatePool },
+    )
+  const listed = async (s: SuggestionsService, limit: number) =>
+    (await s.suggest(owner, { limit })).items.map((i) => i.researcher.id)
+  const uncached = () => database.db.execute(sql`delete from suggestion_cache`)
+
+  t.ok((await listed(service(10), 10)).length >= 2, 'a wider kNN would find more candidates')
+  await uncached()
+  // A pool of one per kNN source: a list of ten must not widen it when it computes the pool.
+  const first = service(1)
+  t.equal((await listed(first, 1)).length, 1, 'a list of one computes and stores the pool')
+  const servedFromStore = await listed(first, 10)
+  await uncached()
+  const computedForTen = await listed(service(1), 10)
+  t.same(servedFromStore, computedForTen, 'the same list, whichever request computed the pool')
 })
