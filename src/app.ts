@@ -287,7 +287,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installErrorHandler(app)
   installInputGuard(app)
   await installRateLimit(app)
-  await app.register(authPlugin, { tokens: services.tokens })
+  await app.register(authPlugin, {
+    tokens: services.tokens,
+    currentRole: (accountId) => services.accounts.currentRole(accountId),
+  })
   await registerOpenApi(app, APP_VERSION)
 
   const rateLimit = {

@@ -93,6 +93,11 @@ export class AccountsService {
     return { ...toPublic(account), researcherId: await this.repository.claimedResearcherId(account.id) }
   }
 
+  /** What an account may do now; a token only says what it could when it was issued. */
+  async currentRole(accountId: number): Promise<Role | null> {
+    return (await this.repository.findById(accountId))?.role ?? null
+  }
+
   /** An admin cannot change their own role, so the last admin cannot lock everyone out by accident. */
   async changeRole(actor: Principal, accountId: number, role: Role) {
     if (actor.accountId === accountId) throw new ConflictError('Admins cannot change their own role')

@@ -3,7 +3,7 @@ import t from 'tap'
 import { ACCESS_TOKEN_TTL_SECONDS } from '../../src/infra/auth/tokens.js'
 import { build } from '../helpers/build.js'
 import { freshDatabase } from '../helpers/database.js'
-import { movableClock } from '../helpers/identity.js'
+import { movableClock, signUp } from '../helpers/identity.js'
 
 const password = 'a long enough password'
 const register = (email: string) => ({
@@ -192,4 +192,48 @@ t.test('admins assign roles; nobody else can, and not to themselves', async (t) 
     payload: { email: 'ann@example.org', password },
   })
   t.equal(relogin.json().account.role, 'programme_officer', 'the new role is in the next token')
+})
+
+t.test('a demotion takes effect at once, not when the token expires', async (t) => {
+  const database = await freshDatabase()
+  const app = await build(t, { database })
+  const root = await signUp(app, 'admin', 'Root')
+  const other = await signUp(app, 'admin', 'Other')
+  const officer = await signUp(app, 'programme_officer', 'Officer')
+  const call = (token: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
+    app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${token}` },
+      ...(payload ? { payload } : {}),
+    })
+  const setRole = (token: string, id: number) =>
+    call(token, 'PUT', `/v1/admin/accounts/${id}/role`, { role: 'researcher' })
+  const search = (token: string) =>
+    call(token, 'POST', '/v1/experts/search', { text: 'protein folding kinetics', k: 5 })
+
+  t.equal((await call(other.token, 'GET', '/v1/admin/claims')).statusCode, 200, 'an admin before')
+  t.equal((await search(officer.token)).statusCode, 200, 'an officer before')
+  t.equal((await setRole(root.token, other.accountId)).statusCode, 200)
+  t.equal((await setRole(root.token, officer.accountId)).statusCode, 200)
+
+  const claims = await call(other.token, 'GET', '/v1/admin/claims')
+  t.equal(claims.statusCode, 403, 'the same unexpired token no longer opens admin routes')
+  t.equal(claims.json().error.code, 'FORBIDDEN')
+  t.equal(
+    (await setRole(other.token, root.accountId)).statusCode,
+    403,
+    'nor demotes the one who demoted them',
+  )
+  t.equal((await search(officer.token)).statusCode, 403, 'nor the expert search')
+  t.equal((await call(other.token, 'GET', '/v1/me')).statusCode, 200, 'they are still signed in')
+
+  // The other way round, only a privileged token is looked up again: a researcher's names its role.
+  const researcher = await signUp(app, 'researcher', 'Promoted')
+  await database.db.execute(sql`update accounts set role = 'admin' where id = ${researcher.accountId}`)
+  t.equal(
+    (await call(researcher.token, 'GET', '/v1/admin/claims')).statusCode,
+    403,
+    'a promotion comes with the next token',
+  )
 })

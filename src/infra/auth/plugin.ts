@@ -3,12 +3,18 @@ import fp from 'fastify-plugin'
 import { ForbiddenError, UnauthorizedError } from '../http/errors.js'
 import type { Principal, Role, TokenService } from './tokens.js'
 
+export interface AuthPluginOptions {
+  tokens: TokenService
+  /** The role an account holds now, or null once it is gone. */
+  currentRole: (accountId: number) => Promise<Role | null>
+}
+
 /**
  * Reads an optional bearer token on every request. Routes that need a caller use
  * `requirePrincipal(request)` or `requireRole(request, ...)` in their handler or preHandler.
  */
-export const authPlugin = fp<{ tokens: TokenService }>(
-  async (app: FastifyInstance, { tokens }) => {
+export const authPlugin = fp<AuthPluginOptions>(
+  async (app: FastifyInstance, { tokens, currentRole }) => {
     app.decorateRequest('principal', null)
     app.addHook('onRequest', async (request) => {
       const header = request.headers.authorization
@@ -16,7 +22,17 @@ export const authPlugin = fp<{ tokens: TokenService }>(
       const [scheme, token] = header.split(' ')
       if (scheme?.toLowerCase() !== 'bearer' || !token)
         throw new UnauthorizedError('Use "Authorization: Bearer <token>"')
-      request.principal = tokens.verify(token)
+      const principal = tokens.verify(token)
+      if (principal.role === 'researcher') {
+        request.principal = principal
+        return
+      }
+      // A token names the role it was issued with. A demoted admin or officer would keep their
+      // rights until it expires; their few requests are worth one lookup. Researchers, nearly all
+      // of the traffic, have no rights to lose, and a promotion arrives with the next token.
+      const role = await currentRole(principal.accountId)
+      if (!role) throw new UnauthorizedError('Account no longer exists')
+      request.principal = { ...principal, role }
     })
   },
   { name: 'auth' },
