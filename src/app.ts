@@ -3,6 +3,9 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServ
 import { AccountsRepository } from './accounts/repository.js'
 import { accountsRoutes } from './accounts/routes.js'
 import { AccountsService } from './accounts/service.js'
+import { CatalogRepository } from './catalog/repository.js'
+import { catalogRoutes } from './catalog/routes.js'
+import { CatalogService } from './catalog/service.js'
 import { LoggingMailer, type Mailer } from './claims/mailer.js'
 import { ClaimsRepository } from './claims/repository.js'
 import { claimsRoutes } from './claims/routes.js'
@@ -227,6 +230,7 @@ export function createServices(
     /** Matching reads excluded works, emphasised topics and openness through this repository. */
     researcherSettings: settingsRepository,
     settings: new ResearcherSettingsService(settingsRepository),
+    catalog: new CatalogService(new CatalogRepository(database)),
     researchers: new ResearchersService(new ResearchersRepository(database), {
       trust,
       follows,
@@ -300,6 +304,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes, { health: services.health })
   await app.register(accountsRoutes, { accounts: services.accounts, rateLimit })
   await app.register(researchersRoutes, { researchers: services.researchers })
+  await app.register(catalogRoutes, { catalog: services.catalog })
   await app.register(researcherSettingsRoutes, { settings: services.settings })
   await app.register(claimsRoutes, { claims: services.claims, rateLimit })
   await app.register(trustRoutes, { trust: services.trust })

@@ -33,6 +33,7 @@ export const institutions = pgTable(
   (table) => [
     uniqueIndex('institutions_external_id_key').on(table.externalId),
     index('institutions_ror_idx').on(table.ror),
+    index('institutions_name_trgm_idx').using('gin', sql`lower(${table.name}) gin_trgm_ops`),
   ],
 )
 
@@ -118,7 +119,10 @@ export const topics = pgTable(
     name: text('name').notNull(),
     ...timestamps,
   },
-  (table) => [uniqueIndex('topics_external_id_key').on(table.externalId)],
+  (table) => [
+    uniqueIndex('topics_external_id_key').on(table.externalId),
+    index('topics_name_trgm_idx').using('gin', sql`lower(${table.name}) gin_trgm_ops`),
+  ],
 )
 
 export const workTopics = pgTable(

@@ -9,6 +9,7 @@ import {
   workTopics,
 } from '../../db/schema/index.js'
 import type { Database } from '../infra/db/database.js'
+import { containsPattern } from '../infra/db/like.js'
 
 /** Two people are close collaborators once they share this many works. */
 export const CLOSE_COLLABORATOR_MIN_JOINT_WORKS = 2
@@ -130,8 +131,7 @@ export class ResearchersRepository {
   /** Substring match on the name, best trigram similarity first; the trigram index serves the LIKE. */
   async searchByName(query: string, limit: number, offset: number) {
     const needle = query.toLowerCase()
-    const pattern = `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-    const matches = sql`lower(${researchers.name}) like ${pattern}`
+    const matches = sql`lower(${researchers.name}) like ${containsPattern(needle)}`
     const items = await this.database.db
       .select({
         id: researchers.id,

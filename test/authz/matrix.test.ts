@@ -151,6 +151,22 @@ const ROWS: Row[] = [
   },
   { route: 'GET /v1/works/{id}', expect: everyone(200), prepare: (c) => ({ url: `/v1/works/${c.workId}` }) },
   {
+    route: 'GET /v1/institutions',
+    expect: everyone(200),
+    prepare: () => ({ url: '/v1/institutions?q=univ' }),
+  },
+  {
+    route: 'GET /v1/institutions/{id}',
+    expect: everyone(200),
+    prepare: (c) => ({ url: `/v1/institutions/${c.cat.uni10}` }),
+  },
+  { route: 'GET /v1/topics', expect: everyone(200), prepare: () => ({ url: '/v1/topics?q=pro' }) },
+  {
+    route: 'GET /v1/topics/{id}',
+    expect: everyone(200),
+    prepare: (c) => ({ url: `/v1/topics/${c.cat.topic}` }),
+  },
+  {
     // Personal: they follow the record's private settings, and only its claimant is told about them.
     route: 'GET /v1/researchers/{id}/suggestions',
     expect: ownerOnly,

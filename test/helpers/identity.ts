@@ -56,6 +56,8 @@ export interface Catalogue {
   dana: number
   /** Ann's institution (University 10). */
   uni10: number
+  /** Ann's first topic. */
+  topic: number
 }
 
 /**
@@ -74,6 +76,7 @@ export async function seedCatalogue(app: FastifyInstance): Promise<Catalogue> {
     cai: await find('Cai'),
     dana: await find('Dana'),
     uni10: profile.institution.id,
+    topic: profile.topTopics[0].id,
   }
 }
 

@@ -493,6 +493,8 @@ t.test('malformed requests get a 4xx JSON error on every documented route, never
     '/v1/claims/{id}/release': pending.id,
     '/v1/admin/claims/{id}/decision': pending.id,
     '/v1/admin/institutions/{id}/domains': cat.uni10,
+    '/v1/institutions/{id}': cat.uni10,
+    '/v1/topics/{id}': cat.topic,
     '/v1/researchers/{id}/reports': cat.bob,
     '/v1/admin/researchers/{id}/verification': cat.bob,
     '/v1/admin/reports/{id}/decision': report.id,

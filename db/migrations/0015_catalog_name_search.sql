@@ -1,0 +1,2 @@
+CREATE INDEX "institutions_name_trgm_idx" ON "institutions" USING gin (lower("name") gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "topics_name_trgm_idx" ON "topics" USING gin (lower("name") gin_trgm_ops);
