@@ -110,6 +110,35 @@ export class AccountsRepository {
     return revoked ? { ...revoked, alreadyRevoked: true } : null
   }
 
+  /**
+   * Replaces the password if `check` accepts the current hash, and ends every session, in one
+   * transaction. The account row stays locked while `check` runs, so of two concurrent changes made
+   * with the same old password the second sees the new hash and is refused. False when refused.
+   */
+  async replacePassword(
+    accountId: number,
+    check: (currentHash: string) => Promise<boolean>,
+    newHash: string,
+    now: Date,
+  ): Promise<boolean> {
+    return this.database.db.transaction(async (tx) => {
+      const [row] = await tx
+        .select({ passwordHash: accounts.passwordHash })
+        .from(accounts)
+        .where(eq(accounts.id, accountId))
+        .for('update')
+      if (!row || !(await check(row.passwordHash))) return false
+      await tx
+        .update(accounts)
+        .set({ passwordHash: newHash, updatedAt: now })
+        .where(eq(accounts.id, accountId))
+      // Deleted, not revoked: another tab's old token must read as unknown, not as a reused one,
+      // whose revocation of every session would end the new one too.
+      await tx.delete(refreshTokens).where(eq(refreshTokens.accountId, accountId))
+      return true
+    })
+  }
+
   async revokeAllRefreshTokens(accountId: number, now: Date): Promise<void> {
     await this.database.db
       .update(refreshTokens)

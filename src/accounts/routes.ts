@@ -3,7 +3,16 @@ import { Type } from 'typebox'
 import { requirePrincipal, requireRole } from '../infra/auth/plugin.js'
 import type { RouteRateLimit } from '../infra/http/rate-limit.js'
 import { commonErrors, IdParams } from '../shared/schemas.js'
-import { Account, LoginBody, Me, RefreshBody, RegisterBody, RoleBody, Session } from './schemas.js'
+import {
+  Account,
+  LoginBody,
+  Me,
+  PasswordChangeBody,
+  RefreshBody,
+  RegisterBody,
+  RoleBody,
+  Session,
+} from './schemas.js'
 import type { AccountsService } from './service.js'
 
 const err = Type.Ref('ErrorResponse')
@@ -82,6 +91,26 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request) => accounts.me(requirePrincipal(request)),
+  )
+
+  app.post(
+    '/v1/me/password',
+    {
+      // Limited like login: a stolen access token must not become a password oracle.
+      config: limited,
+      schema: {
+        tags: ['accounts'],
+        summary: 'Change the password; every session ends and a new one is returned',
+        body: PasswordChangeBody,
+        response: { 200: Session, 401: err, 403: err, 429: err, ...commonErrors },
+      },
+    },
+    async (request) =>
+      accounts.changePassword(
+        requirePrincipal(request),
+        request.body.currentPassword,
+        request.body.newPassword,
+      ),
   )
 
   app.put(

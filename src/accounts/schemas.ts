@@ -50,3 +50,7 @@ export const RefreshBody = Type.Object(
   { additionalProperties: false },
 )
 export const RoleBody = Type.Object({ role: RoleSchema }, { additionalProperties: false })
+export const PasswordChangeBody = Type.Object(
+  { currentPassword: Type.String({ minLength: 1, maxLength: 200 }), newPassword: Password },
+  { additionalProperties: false },
+)

@@ -1,7 +1,7 @@
 import { randomToken, sha256 } from '../infra/auth/secrets.js'
 import type { Principal, Role, TokenService } from '../infra/auth/tokens.js'
 import type { Clock } from '../infra/clock.js'
-import { ConflictError, NotFoundError, UnauthorizedError } from '../infra/http/errors.js'
+import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../infra/http/errors.js'
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password.js'
 import type { AccountRow, AccountsRepository } from './repository.js'
 
@@ -80,6 +80,25 @@ export class AccountsService {
     const account = await this.repository.findById(row.accountId)
     if (!account) throw new UnauthorizedError('Account no longer exists')
     return this.session(account, successor)
+  }
+
+  /**
+   * Needs the current password as well as a token: a token left in an unlocked browser must not be
+   * enough to take the account over. Every session ends, this one included; the caller gets a new
+   * one. Other tabs' access tokens live out their minutes, then cannot be refreshed.
+   */
+  async changePassword(principal: Principal, currentPassword: string, newPassword: string): Promise<Session> {
+    const newHash = await hashPassword(newPassword)
+    const changed = await this.repository.replacePassword(
+      principal.accountId,
+      (currentHash) => verifyPassword(currentPassword, currentHash),
+      newHash,
+      this.clock.now(),
+    )
+    const account = await this.repository.findById(principal.accountId)
+    if (!account) throw new UnauthorizedError('Account no longer exists')
+    if (!changed) throw new ForbiddenError('The current password is wrong')
+    return this.openSession(account)
   }
 
   /** Idempotent: an unknown or already revoked token is simply gone. */

@@ -237,3 +237,93 @@ t.test('a demotion takes effect at once, not when the token expires', async (t) 
     'a promotion comes with the next token',
   )
 })
+
+t.test('a password change needs the current password and ends every other session', async (t) => {
+  const app = await build(t)
+  const first = (await app.inject(register('pat@example.org'))).json()
+  const login = () =>
+    app.inject({ method: 'POST', url: '/v1/auth/login', payload: { email: 'pat@example.org', password } })
+  const other = (await login()).json()
+  const change = (token: string, currentPassword: string, newPassword: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/me/password',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { currentPassword, newPassword },
+    })
+  const refresh = (refreshToken: string) =>
+    app.inject({ method: 'POST', url: '/v1/auth/refresh', payload: { refreshToken } })
+  const newPassword = 'an even longer new password'
+
+  const wrong = await change(first.accessToken, 'not the password', newPassword)
+  t.equal(wrong.statusCode, 403)
+  t.equal(wrong.json().error.code, 'FORBIDDEN')
+  t.equal((await login()).statusCode, 200, 'a refused change changes nothing')
+  const stillOther = await refresh(other.refreshToken)
+  t.equal(stillOther.statusCode, 200, 'and ends no session')
+
+  t.equal((await change(first.accessToken, password, 'short')).statusCode, 400, 'the new one obeys the rules')
+  t.equal(
+    (
+      await app.inject({
+        method: 'POST',
+        url: '/v1/me/password',
+        payload: { currentPassword: password, newPassword },
+      })
+    ).statusCode,
+    401,
+    'signed in only',
+  )
+
+  const changed = await change(first.accessToken, password, newPassword)
+  t.equal(changed.statusCode, 200)
+  const session = changed.json()
+  t.equal(session.account.email, 'pat@example.org')
+  t.equal((await login()).statusCode, 401, 'the old password is gone')
+  const relogin = await app.inject({
+    method: 'POST',
+    url: '/v1/auth/login',
+    payload: { email: 'pat@example.org', password: newPassword },
+  })
+  t.equal(relogin.statusCode, 200, 'the new one works')
+  for (const old of [first.refreshToken, stillOther.json().refreshToken]) {
+    const res = await refresh(old)
+    t.equal(res.statusCode, 401, 'an earlier session cannot be refreshed')
+  }
+  t.equal(
+    (await refresh(session.refreshToken)).statusCode,
+    200,
+    "the old tabs' attempts did not end the new session",
+  )
+})
+
+t.test('of two concurrent changes from the same old password, one wins', async (t) => {
+  const app = await build(t)
+  const { accessToken } = (await app.inject(register('twin@example.org'))).json()
+  const results = await Promise.all(
+    ['first new password', 'second new password'].map((newPassword) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/me/password',
+        headers: { authorization: `Bearer ${accessToken}` },
+        payload: { currentPassword: password, newPassword },
+      }),
+    ),
+  )
+  t.same(results.map((r) => r.statusCode).sort(), [200, 403])
+  const winner = results.findIndex((r) => r.statusCode === 200)
+  const logins = await Promise.all(
+    ['first new password', 'second new password'].map((p) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/auth/login',
+        payload: { email: 'twin@example.org', password: p },
+      }),
+    ),
+  )
+  t.same(
+    logins.map((r) => r.statusCode),
+    [0, 1].map((i) => (i === winner ? 200 : 401)),
+    "the winner's password is the one that works",
+  )
+})

@@ -2,7 +2,14 @@ import type { FastifyInstance } from 'fastify'
 import t from 'tap'
 import { MemoryMailer } from '../../src/claims/mailer.js'
 import { build } from '../helpers/build.js'
-import { type Catalogue, ORCID_ANN, seedCatalogue, signUp, type TestUser } from '../helpers/identity.js'
+import {
+  type Catalogue,
+  ORCID_ANN,
+  seedCatalogue,
+  signUp,
+  TEST_PASSWORD,
+  type TestUser,
+} from '../helpers/identity.js'
 
 /**
  * Who may call what. Every route in the OpenAPI document must have a row here (checked below), so a
@@ -234,6 +241,15 @@ const ROWS: Row[] = [
     prepare: () => ({ url: '/v1/auth/logout', body: () => ({ refreshToken: 'unknown' }) }),
   },
   { route: 'GET /v1/me', expect: signedIn(200), prepare: () => ({ url: '/v1/me' }) },
+  {
+    // The same password again: each caller's own account, and the shared users keep theirs.
+    route: 'POST /v1/me/password',
+    expect: signedIn(200),
+    prepare: () => ({
+      url: '/v1/me/password',
+      body: () => ({ currentPassword: TEST_PASSWORD, newPassword: TEST_PASSWORD }),
+    }),
+  },
   {
     route: 'PUT /v1/admin/accounts/{id}/role',
     expect: adminOnly,

@@ -5,6 +5,7 @@ import type { Embedder } from '../../src/infra/embedder/embedder.js'
 import { withStatus } from '../../src/infra/embedder/transformers-embedder.js'
 import { build } from '../helpers/build.js'
 import { freshDatabase } from '../helpers/database.js'
+import { signUp } from '../helpers/identity.js'
 import { testEmbedder } from '../helpers/model.js'
 
 const work = (id: string, title: string, abstract: string | null, year = 2020) => ({
@@ -18,8 +19,8 @@ const work = (id: string, title: string, abstract: string | null, year = 2020) =
   ],
 })
 
-const admin = (app: FastifyInstance) => ({
-  authorization: `Bearer ${app.services.tokens.issueAccessToken({ accountId: 1, role: 'admin' }).token}`,
+const admin = async (app: FastifyInstance) => ({
+  authorization: `Bearer ${(await signUp(app, 'admin')).token}`,
 })
 
 /** Counts what reaches the model, and can be told to fail. */
@@ -59,7 +60,7 @@ t.test(
     const res = await app.inject({
       method: 'POST',
       url: '/v1/works',
-      headers: admin(app),
+      headers: await admin(app),
       payload: {
         works: [
           work('W1', 'Graph networks for proteins', 'We fold proteins with graphs.'),
@@ -104,11 +105,12 @@ t.test(
 t.test('a changed text is embedded again; an unchanged re-import is not', async (t) => {
   const counting = countingEmbedder(await testEmbedder())
   const { app } = await appWith(t, counting.embedder)
+  const headers = await admin(app)
   const push = (abstract: string) =>
     app.inject({
       method: 'POST',
       url: '/v1/works',
-      headers: admin(app),
+      headers,
       payload: { works: [work('W1', 'Title', abstract)] },
     })
   await push('first')
@@ -126,7 +128,7 @@ t.test('a failing model is retried with backoff and nothing is lost', async (t) 
   await app.inject({
     method: 'POST',
     url: '/v1/works',
-    headers: admin(app),
+    headers: await admin(app),
     payload: { works: [work('W1', 'T1', 'a'), work('W2', 'T2', 'b')] },
   })
   counting.failNext(1)
@@ -148,7 +150,7 @@ t.test(
     await app.inject({
       method: 'POST',
       url: '/v1/works',
-      headers: admin(app),
+      headers: await admin(app),
       payload: { works: [work('W1', 'T1', 'a'), work('W2', 'T2', 'b'), work('W3', 'T3', 'c')] },
     })
     const { EmbeddingRepository } = await import('../../src/embeddings/repository.js')
@@ -176,7 +178,7 @@ t.test('a batch as large as the queue weights every work with the same corpus', 
     const res = await app.inject({
       method: 'POST',
       url: '/v1/works',
-      headers: admin(app),
+      headers: await admin(app),
       payload: { works: works.slice(i, i + 1000) },
     })
     t.equal(res.statusCode, 200, res.body)
@@ -193,7 +195,7 @@ t.test('without a model the lexical vectors are still made and dense ones wait',
   await app.inject({
     method: 'POST',
     url: '/v1/works',
-    headers: admin(app),
+    headers: await admin(app),
     payload: { works: [work('W1', 'Protein graphs', 'x')] },
   })
   t.equal(await app.services.embeddingWorker.drain(), 1)
@@ -209,18 +211,17 @@ t.test('GET /v1/admin/embedding-status is for admins and counts the queue', asyn
   await app.inject({
     method: 'POST',
     url: '/v1/works',
-    headers: admin(app),
+    headers: await admin(app),
     payload: { works: [work('W1', 'T1', 'a'), work('W2', 'T2', 'b')] },
   })
-  const token = (role: 'admin' | 'researcher') =>
-    app.services.tokens.issueAccessToken({ accountId: 1, role }).token
+  const token = async (role: 'admin' | 'researcher') => (await signUp(app, role)).token
   t.equal((await app.inject({ url: '/v1/admin/embedding-status' })).statusCode, 401)
   const forbidden = await app.inject({
     url: '/v1/admin/embedding-status',
-    headers: { authorization: `Bearer ${token('researcher')}` },
+    headers: { authorization: `Bearer ${await token('researcher')}` },
   })
   t.equal(forbidden.statusCode, 403)
-  const asAdmin = { authorization: `Bearer ${token('admin')}` }
+  const asAdmin = { authorization: `Bearer ${await token('admin')}` }
   t.match((await app.inject({ url: '/v1/admin/embedding-status', headers: asAdmin })).json(), {
     works: 2,
     queue: { pending: 2, failed: 0 },

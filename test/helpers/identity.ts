@@ -14,6 +14,9 @@ export interface TestUser {
 let counter = 0
 
 /** Registers over HTTP (or creates directly for other roles) and returns a ready bearer header. */
+/** Every account signUp makes has this password. */
+export const TEST_PASSWORD = 'correct horse battery staple'
+
 export async function signUp(
   app: FastifyInstance,
   role: Role = 'researcher',
@@ -21,7 +24,7 @@ export async function signUp(
 ): Promise<TestUser> {
   counter += 1
   const email = `${(name ?? role).toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${counter}-${process.pid}@example.org`
-  const password = 'correct horse battery staple'
+  const password = TEST_PASSWORD
   let res: Awaited<ReturnType<FastifyInstance['inject']>>
   if (role === 'researcher') {
     res = await app.inject({

@@ -102,7 +102,7 @@ export async function officerToken(
   app: FastifyInstance,
   role: 'programme_officer' | 'researcher' = 'programme_officer',
 ) {
-  return app.services.tokens.issueAccessToken({ accountId: 1, role }).token
+  return (await signUp(app, role, role === 'researcher' ? 'Researcher' : 'Officer')).token
 }
 
 export async function institutionOf(app: FastifyInstance, name: string): Promise<number> {
