@@ -1,12 +1,12 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import { PasswordResetRepository } from './accounts/password-reset-repository.js'
 import { AccountsRepository } from './accounts/repository.js'
 import { accountsRoutes } from './accounts/routes.js'
 import { AccountsService } from './accounts/service.js'
 import { CatalogRepository } from './catalog/repository.js'
 import { catalogRoutes } from './catalog/routes.js'
 import { CatalogService } from './catalog/service.js'
-import { LoggingMailer, type Mailer } from './claims/mailer.js'
 import { ClaimsRepository } from './claims/repository.js'
 import { claimsRoutes } from './claims/routes.js'
 import { ClaimsService } from './claims/service.js'
@@ -38,6 +38,7 @@ import { installInputGuard } from './infra/http/input-guard.js'
 import { loggerOptions } from './infra/http/logging.js'
 import { registerOpenApi } from './infra/http/openapi.js'
 import { installRateLimit } from './infra/http/rate-limit.js'
+import { LoggingMailer, type Mailer } from './infra/mailer.js'
 import { socketPlugin } from './infra/socket/plugin.js'
 import { IngestRepository } from './ingest/repository.js'
 import { IngestService } from './ingest/service.js'
@@ -144,7 +145,7 @@ const NO_MODEL: NonNullable<AppOptions['embedder']> = {
 }
 
 /** Logs nowhere: for commands that build services but never send a code. */
-const silentMailer: Mailer = { sendClaimCode: async () => {} }
+const silentMailer: Mailer = { sendClaimCode: async () => {}, sendPasswordReset: async () => {} }
 const silentLog = { info() {}, warn() {}, error() {} }
 
 export const APP_VERSION = '0.1.0'
@@ -215,6 +216,8 @@ export function createServices(
       tokens,
       clock,
       setting(config, 'REFRESH_TOKEN_TTL_DAYS'),
+      new PasswordResetRepository(database),
+      options.mailer ?? silentMailer,
     ),
     claims: new ClaimsService(
       new ClaimsRepository(database),

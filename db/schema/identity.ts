@@ -37,6 +37,26 @@ export const refreshTokens = pgTable(
 )
 
 /**
+ * Password reset tokens sent by email, kept only as SHA-256 hashes. A token works once; a new
+ * request expires the account's earlier ones. Rows stay for a day's count of requests per account.
+ */
+export const passwordResets = pgTable(
+  'password_resets',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    accountId: integer('account_id').notNull().references(accountRef, { onDelete: 'cascade' }),
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt,
+  },
+  (table) => [
+    uniqueIndex('password_resets_token_hash_key').on(table.tokenHash),
+    index('password_resets_account_id_created_at_idx').on(table.accountId, table.createdAt),
+  ],
+)
+
+/**
  * released = the claimant let go (before or after approval). 'stage' tells why a pending claim
  * waits: for the emailed code, or for an admin.
  */

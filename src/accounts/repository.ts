@@ -128,13 +128,7 @@ export class AccountsRepository {
         .where(eq(accounts.id, accountId))
         .for('update')
       if (!row || !(await check(row.passwordHash))) return false
-      await tx
-        .update(accounts)
-        .set({ passwordHash: newHash, updatedAt: now })
-        .where(eq(accounts.id, accountId))
-      // Deleted, not revoked: another tab's old token must read as unknown, not as a reused one,
-      // whose revocation of every session would end the new one too.
-      await tx.delete(refreshTokens).where(eq(refreshTokens.accountId, accountId))
+      await storePassword(tx, accountId, newHash, now)
       return true
     })
   }
@@ -145,4 +139,12 @@ export class AccountsRepository {
       .set({ revokedAt: now })
       .where(and(eq(refreshTokens.accountId, accountId), isNull(refreshTokens.revokedAt)))
   }
+}
+
+/** A new password ends every session of the account. */
+export async function storePassword(tx: Executor, accountId: number, passwordHash: string, now: Date) {
+  await tx.update(accounts).set({ passwordHash, updatedAt: now }).where(eq(accounts.id, accountId))
+  // Deleted, not revoked: another tab's old token must read as unknown, not as a reused one,
+  // whose revocation of every session would end the new one too.
+  await tx.delete(refreshTokens).where(eq(refreshTokens.accountId, accountId))
 }

@@ -8,12 +8,15 @@ import {
   LoginBody,
   Me,
   PasswordChangeBody,
+  PasswordResetAccepted,
+  PasswordResetBody,
+  PasswordResetRequestBody,
   RefreshBody,
   RegisterBody,
   RoleBody,
   Session,
 } from './schemas.js'
-import type { AccountsService } from './service.js'
+import { type AccountsService, PASSWORD_RESET_TTL_MS } from './service.js'
 
 const err = Type.Ref('ErrorResponse')
 
@@ -91,6 +94,40 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request) => accounts.me(requirePrincipal(request)),
+  )
+
+  app.post(
+    '/v1/auth/password-reset',
+    {
+      config: limited,
+      schema: {
+        tags: ['accounts'],
+        summary:
+          'Mail a one-use password reset token (the same answer whether or not the address has an account)',
+        body: PasswordResetRequestBody,
+        response: { 202: PasswordResetAccepted, 429: err, ...commonErrors },
+      },
+    },
+    async (request, reply) => {
+      await accounts.requestPasswordReset(request.body.email)
+      return reply.status(202).send({
+        message: `If an account has this address, a reset token is on its way; it works once, for ${PASSWORD_RESET_TTL_MS / 60_000} minutes`,
+      })
+    },
+  )
+
+  app.post(
+    '/v1/auth/password-reset/confirm',
+    {
+      config: limited,
+      schema: {
+        tags: ['accounts'],
+        summary: 'Set a new password with a mailed token; every session ends and a new one is returned',
+        body: PasswordResetBody,
+        response: { 200: Session, 429: err, ...commonErrors },
+      },
+    },
+    async (request) => accounts.resetPassword(request.body.token, request.body.newPassword),
   )
 
   app.post(

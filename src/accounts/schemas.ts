@@ -54,3 +54,9 @@ export const PasswordChangeBody = Type.Object(
   { currentPassword: Type.String({ minLength: 1, maxLength: 200 }), newPassword: Password },
   { additionalProperties: false },
 )
+export const PasswordResetRequestBody = Type.Object({ email: Email }, { additionalProperties: false })
+export const PasswordResetAccepted = Type.Object({ message: Type.String() })
+export const PasswordResetBody = Type.Object(
+  { token: Type.String({ minLength: 1, maxLength: 200 }), newPassword: Password },
+  { additionalProperties: false },
+)

@@ -1,11 +1,22 @@
 import { randomToken, sha256 } from '../infra/auth/secrets.js'
 import type { Principal, Role, TokenService } from '../infra/auth/tokens.js'
 import type { Clock } from '../infra/clock.js'
-import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../infra/http/errors.js'
+import {
+  BadRequestError,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  UnauthorizedError,
+} from '../infra/http/errors.js'
+import type { Mailer } from '../infra/mailer.js'
 import { DUMMY_HASH, hashPassword, verifyPassword } from './password.js'
+import type { PasswordResetRepository } from './password-reset-repository.js'
 import type { AccountRow, AccountsRepository } from './repository.js'
 
 const DAY_MS = 86_400_000
+/** Long enough to find the mail, short enough that an old inbox is no way in. */
+export const PASSWORD_RESET_TTL_MS = 30 * 60_000
+export const RESETS_PER_ACCOUNT_PER_DAY = 5
 
 export interface Session {
   accessToken: string
@@ -31,6 +42,8 @@ export class AccountsService {
     private readonly tokens: TokenService,
     private readonly clock: Clock,
     private readonly refreshTtlDays: number,
+    private readonly resets: PasswordResetRepository,
+    private readonly mailer: Mailer,
   ) {}
 
   async register(input: { email: string; password: string; displayName: string }): Promise<Session> {
@@ -98,6 +111,43 @@ export class AccountsService {
     const account = await this.repository.findById(principal.accountId)
     if (!account) throw new UnauthorizedError('Account no longer exists')
     if (!changed) throw new ForbiddenError('The current password is wrong')
+    return this.openSession(account)
+  }
+
+  /**
+   * Mails a one-use token if the address has an account. The answer is the same either way, so
+   * the route cannot tell who has an account; beyond RESETS_PER_ACCOUNT_PER_DAY nothing is sent,
+   * so it cannot flood an inbox either.
+   */
+  async requestPasswordReset(email: string): Promise<void> {
+    const account = await this.repository.findByEmail(normalizeEmail(email))
+    if (!account) return
+    const now = this.clock.now()
+    const token = randomToken()
+    const expiresAt = new Date(now.getTime() + PASSWORD_RESET_TTL_MS)
+    const issued = await this.resets.issue(account.id, { tokenHash: sha256(token), expiresAt }, now, {
+      dayAgo: new Date(now.getTime() - DAY_MS),
+      perDay: RESETS_PER_ACCOUNT_PER_DAY,
+    })
+    if (issued)
+      await this.mailer.sendPasswordReset({
+        to: account.email,
+        token,
+        displayName: account.displayName,
+        expiresAt,
+      })
+  }
+
+  /** Sets a new password with a mailed token, ends every session and opens a new one. */
+  async resetPassword(token: string, newPassword: string): Promise<Session> {
+    const accountId = await this.resets.redeem(
+      sha256(token),
+      await hashPassword(newPassword),
+      this.clock.now(),
+    )
+    if (accountId === null) throw new BadRequestError('The reset token is unknown, used or expired')
+    const account = await this.repository.findById(accountId)
+    if (!account) throw new UnauthorizedError('Account no longer exists')
     return this.openSession(account)
   }
 

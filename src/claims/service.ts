@@ -11,8 +11,8 @@ import {
   NotFoundError,
   TooManyRequestsError,
 } from '../infra/http/errors.js'
+import type { Mailer } from '../infra/mailer.js'
 import { normalizeOrcid } from '../ingest/openalex.js'
-import type { Mailer } from './mailer.js'
 import type { ClaimRow, ClaimStore, ClaimsRepository } from './repository.js'
 import { domainCandidates, firstRule } from './rules.js'
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
-import { MemoryMailer } from '../../src/claims/mailer.js'
+import { MemoryMailer } from '../../src/infra/mailer.js'
 import { build } from '../helpers/build.js'
 import {
   type Catalogue,
@@ -239,6 +239,20 @@ const ROWS: Row[] = [
     route: 'POST /v1/auth/logout',
     expect: everyone(204),
     prepare: () => ({ url: '/v1/auth/logout', body: () => ({ refreshToken: 'unknown' }) }),
+  },
+  {
+    route: 'POST /v1/auth/password-reset',
+    expect: everyone(202),
+    prepare: () => ({ url: '/v1/auth/password-reset', body: () => ({ email: 'nobody@example.org' }) }),
+  },
+  {
+    // Only the mailed token counts, whoever sends it.
+    route: 'POST /v1/auth/password-reset/confirm',
+    expect: everyone(400),
+    prepare: () => ({
+      url: '/v1/auth/password-reset/confirm',
+      body: () => ({ token: 'unknown', newPassword: 'long enough password' }),
+    }),
   },
   { route: 'GET /v1/me', expect: signedIn(200), prepare: () => ({ url: '/v1/me' }) },
   {

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import t from 'tap'
-import { MemoryMailer } from '../../src/claims/mailer.js'
 import { CODE_MAX_ATTEMPTS, CODE_TTL_MS } from '../../src/claims/service.js'
+import { MemoryMailer } from '../../src/infra/mailer.js'
 import { build } from '../helpers/build.js'
 import { freshDatabase } from '../helpers/database.js'
 import { movableClock, ORCID_ANN, renew, seedCatalogue, signUp, type TestUser } from '../helpers/identity.js'

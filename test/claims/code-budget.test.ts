@@ -1,6 +1,6 @@
 import t from 'tap'
-import { MemoryMailer } from '../../src/claims/mailer.js'
 import { CODE_MAX_ATTEMPTS, CODES_PER_RECORD_PER_DAY } from '../../src/claims/service.js'
+import { MemoryMailer } from '../../src/infra/mailer.js'
 import { build } from '../helpers/build.js'
 import { movableClock, renew, seedCatalogue, signUp } from '../helpers/identity.js'
 

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify'
 import type { Test } from 'tap'
 import { type AppConfig, type AppOptions, buildApp } from '../../src/app.js'
-import type { Mailer } from '../../src/claims/mailer.js'
 import type { Clock } from '../../src/infra/clock.js'
 import type { Database } from '../../src/infra/db/database.js'
+import type { Mailer } from '../../src/infra/mailer.js'
 import { freshDatabase } from './database.js'
 
 export const TEST_AUTH_SECRET = 'test-secret-test-secret-test-secret-0000'
