@@ -1,8 +1,8 @@
-import { count, eq, inArray, type SQL, sql } from 'drizzle-orm'
+import { count, eq, inArray, type SQL } from 'drizzle-orm'
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core'
 import { institutions, researchers, topics, workTopics } from '../../db/schema/index.js'
 import type { Database } from '../infra/db/database.js'
-import { containsPattern } from '../infra/db/like.js'
+import { nameSearch } from '../infra/db/like.js'
 
 export interface InstitutionRow {
   id: number
@@ -27,22 +27,14 @@ export class CatalogRepository {
     return row ?? null
   }
 
-  /** Substring match on the name, best trigram similarity first; the trigram index serves the LIKE. */
+  /** Best trigram similarity first; the trigram index serves the match. */
   async searchInstitutions(query: string, limit: number, offset: number) {
-    const matches = sql`lower(${institutions.name}) like ${containsPattern(query)}`
-    const [items, [total]] = await Promise.all([
-      this.institutionsWhere(
-        matches,
-        limit,
-        offset,
-        sql`similarity(lower(${institutions.name}), ${query.toLowerCase()}) desc,`,
-      ),
-      this.database.db
-        .select({ total: count().mapWith(Number) })
-        .from(institutions)
-        .where(matches),
+    const { matches, closestFirst } = nameSearch(institutions.name, query)
+    const [items, total] = await Promise.all([
+      this.institutionsWhere(matches, limit, offset, closestFirst),
+      this.count(institutions, matches),
     ])
-    return { items, total: total?.total ?? 0 }
+    return { items, total }
   }
 
   async topic(id: number): Promise<TopicRow | null> {
@@ -51,25 +43,25 @@ export class CatalogRepository {
   }
 
   async searchTopics(query: string, limit: number, offset: number) {
-    const matches = sql`lower(${topics.name}) like ${containsPattern(query)}`
-    const [items, [total]] = await Promise.all([
-      this.topicsWhere(
-        matches,
-        limit,
-        offset,
-        sql`similarity(lower(${topics.name}), ${query.toLowerCase()}) desc,`,
-      ),
-      this.database.db
-        .select({ total: count().mapWith(Number) })
-        .from(topics)
-        .where(matches),
+    const { matches, closestFirst } = nameSearch(topics.name, query)
+    const [items, total] = await Promise.all([
+      this.topicsWhere(matches, limit, offset, closestFirst),
+      this.count(topics, matches),
     ])
-    return { items, total: total?.total ?? 0 }
+    return { items, total }
+  }
+
+  private async count(table: PgTable, where: SQL): Promise<number> {
+    const [row] = await this.database.db
+      .select({ n: count().mapWith(Number) })
+      .from(table)
+      .where(where)
+    return row?.n ?? 0
   }
 
   // Counted for the rows of the page only, by index: grouping every match would count the
   // researchers of all of them to show twenty.
-  private async institutionsWhere(where: SQL, limit: number, offset: number, first = sql``) {
+  private async institutionsWhere(where: SQL, limit: number, offset: number, first?: SQL) {
     const rows = await this.database.db
       .select({
         id: institutions.id,
@@ -79,19 +71,19 @@ export class CatalogRepository {
       })
       .from(institutions)
       .where(where)
-      .orderBy(sql`${first} ${institutions.id}`)
+      .orderBy(...(first ? [first] : []), institutions.id)
       .limit(limit)
       .offset(offset)
     const counts = await this.countsBy(researchers.institutionId, researchers, rows)
     return rows.map((row) => ({ ...row, researchers: counts.get(row.id) ?? 0 }))
   }
 
-  private async topicsWhere(where: SQL, limit: number, offset: number, first = sql``) {
+  private async topicsWhere(where: SQL, limit: number, offset: number, first?: SQL) {
     const rows = await this.database.db
       .select({ id: topics.id, name: topics.name })
       .from(topics)
       .where(where)
-      .orderBy(sql`${first} ${topics.id}`)
+      .orderBy(...(first ? [first] : []), topics.id)
       .limit(limit)
       .offset(offset)
     const counts = await this.countsBy(workTopics.topicId, workTopics, rows)

@@ -9,7 +9,7 @@ import {
   workTopics,
 } from '../../db/schema/index.js'
 import type { Database } from '../infra/db/database.js'
-import { containsPattern } from '../infra/db/like.js'
+import { nameSearch } from '../infra/db/like.js'
 
 /** Two people are close collaborators once they share this many works. */
 export const CLOSE_COLLABORATOR_MIN_JOINT_WORKS = 2
@@ -130,8 +130,7 @@ export class ResearchersRepository {
 
   /** Substring match on the name, best trigram similarity first; the trigram index serves the LIKE. */
   async searchByName(query: string, limit: number, offset: number) {
-    const needle = query.toLowerCase()
-    const matches = sql`lower(${researchers.name}) like ${containsPattern(needle)}`
+    const { matches, closestFirst } = nameSearch(researchers.name, query)
     const items = await this.database.db
       .select({
         id: researchers.id,
@@ -141,8 +140,8 @@ export class ResearchersRepository {
       })
       .from(researchers)
       .leftJoin(institutions, eq(institutions.id, researchers.institutionId))
-      .where(and(matches))
-      .orderBy(sql`similarity(lower(${researchers.name}), ${needle}) desc`, researchers.id)
+      .where(matches)
+      .orderBy(closestFirst, researchers.id)
       .limit(limit)
       .offset(offset)
     const [total] = await this.database.db
