@@ -1,6 +1,6 @@
 import { randomToken, sha256 } from '../infra/auth/secrets.js'
 import type { Principal, Role, TokenService } from '../infra/auth/tokens.js'
-import type { Clock } from '../infra/clock.js'
+import { type Clock, DAY_MS } from '../infra/clock.js'
 import {
   BadRequestError,
   ConflictError,
@@ -13,7 +13,6 @@ import { DUMMY_HASH, hashPassword, verifyPassword } from './password.js'
 import type { PasswordResetRepository } from './password-reset-repository.js'
 import type { AccountRow, AccountsRepository } from './repository.js'
 
-const DAY_MS = 86_400_000
 /** Long enough to find the mail, short enough that an old inbox is no way in. */
 export const PASSWORD_RESET_TTL_MS = 30 * 60_000
 export const RESETS_PER_ACCOUNT_PER_DAY = 5

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto'
 import { keyedHash, numericCode } from '../infra/auth/secrets.js'
 import type { Principal } from '../infra/auth/tokens.js'
-import type { Clock } from '../infra/clock.js'
+import { type Clock, DAY_MS } from '../infra/clock.js'
 import { isUniqueViolation } from '../infra/db/errors.js'
 import type { DomainEvents } from '../infra/events.js'
 import {
@@ -25,7 +25,6 @@ export const CODE_MAX_ATTEMPTS = 5
  * institutional mailbox got a code per request).
  */
 export const CODES_PER_RECORD_PER_DAY = 10
-const DAY_MS = 86_400_000
 
 export interface ClaimEvidence {
   orcid?: string

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Principal } from '../infra/auth/tokens.js'
-import type { Clock } from '../infra/clock.js'
+import { type Clock, DAY_MS } from '../infra/clock.js'
 import type { DomainEvents } from '../infra/events.js'
 import { ForbiddenError, NotFoundError } from '../infra/http/errors.js'
 import type { SuggestionCacheRepository } from './cache-repository.js'
@@ -94,7 +94,7 @@ export const DEFAULT_SUGGESTIONS_SETTINGS: SuggestionsSettings = {
   // statement of a computed list and its cost grows with ef_search.
   candidatePool: 50,
   strongScore: 1.75,
-  maxAgeMs: 24 * 3_600_000,
+  maxAgeMs: DAY_MS,
   graphPool: 300,
   walk: DEFAULT_WALK,
 }

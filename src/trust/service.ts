@@ -1,10 +1,8 @@
 import type { Principal } from '../infra/auth/tokens.js'
-import type { Clock } from '../infra/clock.js'
+import { type Clock, DAY_MS } from '../infra/clock.js'
 import { NotFoundError } from '../infra/http/errors.js'
 import { type TrustSnapshot, trustSnapshot, verificationLevel } from './formula.js'
 import type { TrustRepository } from './repository.js'
-
-const DAY_MS = 86_400_000
 
 export class TrustService {
   constructor(
