@@ -14,6 +14,7 @@
  *
  *   npm run eval:collab -- --data FILE --split-year T [--model ID --models-dir DIR]
  */
+import { ratioInterval } from './bootstrap.js'
 import { fmt, loadEmbedder, parseArgs } from './common.js'
 import { loadHistory, readWorks, splitYear } from './works-file.js'
 
@@ -111,10 +112,9 @@ async function main() {
   const dbIds = await services.experts.researcherIdsByExternalId(active)
   const externalOf = new Map([...dbIds].map(([ext, id]) => [id, ext]))
 
-  const totals: Record<string, number[]> = { service: [0, 0, 0, 0], 'adamic-adar': [0, 0, 0, 0] }
-  const add = (method: string, values: number[]) => {
-    for (const [i, v] of values.entries()) totals[method]![i]! += v
-  }
+  /** Per query: R@10, R@20, MRR, nDCG@20. */
+  const perQuery: Record<string, number[][]> = { service: [], 'adamic-adar': [] }
+  const add = (method: string, values: number[]) => perQuery[method]!.push(values)
   const rankStarted = Date.now()
   for (const [index, a] of queries.entries()) {
     if (index % 100 === 0) process.stderr.write(`  query ${index}/${queries.length}\n`)
@@ -147,16 +147,19 @@ async function main() {
       `load ${loadSeconds.toFixed(0)} s, ranking ${((Date.now() - rankStarted) / 1000).toFixed(0)} s` +
       `${embedder ? `, dense ${embedder.modelId}` : ', lexical only'}\n`,
   )
-  for (const [method, t] of Object.entries(totals)) {
-    process.stdout.write(
-      `${method.padEnd(12)} R@10=${fmt(t[0]! / n)} R@20=${fmt(t[1]! / n)} MRR=${fmt(t[2]! / n)} nDCG@20=${fmt(t[3]! / n)}\n`,
-    )
+  const column = (method: string, i: number) => perQuery[method]!.map((q) => q[i]!)
+  const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / n
+  for (const method of Object.keys(perQuery)) {
+    const [r10, r20, mrr, ndcg] = [0, 1, 2, 3].map((i) => fmt(mean(column(method, i))))
+    process.stdout.write(`${method.padEnd(12)} R@10=${r10} R@20=${r20} MRR=${mrr} nDCG@20=${ndcg}\n`)
   }
-  const s = totals['service']!
-  const aa = totals['adamic-adar']!
-  process.stdout.write(
-    `service / adamic-adar: R@10 ${(s[0]! / aa[0]!).toFixed(3)}x  MRR ${(s[2]! / aa[2]!).toFixed(3)}x\n`,
-  )
+  // The interval says how far another sample of queries like these could move the ratio.
+  const ratio = (i: number) => {
+    const [service, baseline] = [column('service', i), column('adamic-adar', i)]
+    const [low, high] = ratioInterval(service, baseline)
+    return `${(mean(service) / mean(baseline)).toFixed(3)}x (95% CI ${low.toFixed(2)}–${high.toFixed(2)})`
+  }
+  process.stdout.write(`service / adamic-adar: R@10 ${ratio(0)}  MRR ${ratio(2)}\n`)
 }
 
 await main()

@@ -154,7 +154,10 @@ t.test(
     t.equal(Number(adamicAdar![1]), 1, 'Adamic-Adar finds them too: they share a co-author')
     // S1 and S2 tie for S0: the target first or second with equal odds, 1/2·1 + 1/2·1/2 = 3/4.
     t.equal(Number(adamicAdar![2]), 0.99, 'its tie counts at its expected place: (24 + 3/4) / 25')
-    t.match(stdout, /service \/ adamic-adar: R@10 [\d.]+x {2}MRR [\d.]+x/)
+    t.match(
+      stdout,
+      /service \/ adamic-adar: R@10 [\d.]+x \(95% CI [\d.]+–[\d.]+\) {2}MRR [\d.]+x \(95% CI [\d.]+–[\d.]+\)/,
+    )
   },
 )
 
