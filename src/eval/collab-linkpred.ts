@@ -2,7 +2,7 @@
  * Collaborator-suggestion quality by temporal link prediction (README of the data set): works up
  * to the split year are loaded into a fresh database, and each query author's candidates are
  * ranked by SuggestionsService.rank, the ranking behind GET /v1/researchers/:id/suggestions: the
- * whole pool it scores for a list of 100 (the API's largest), best first; the candidates outside
+ * whole pool it scores and stores, best first (a list is the head of it); the candidates outside
  * the pool follow as one tie.
  *
  * Adamic-Adar is the baseline as the data set defines it: Σ 1/ln deg(z) over every shared

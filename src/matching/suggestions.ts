@@ -233,7 +233,7 @@ export class SuggestionsService {
   /** Scores the pool afresh and stores it; a new strong candidate near the top is announced. */
   private async recompute(
     researcherId: number,
-    options: SuggestionOptions,
+    options: PoolOptions,
     key: string,
     previous: StoredRanking | null,
   ): Promise<StoredRanking> {
@@ -481,7 +481,7 @@ export class SuggestionsService {
     const key = rankingKey({})
     for (const id of await this.cache.staleAmong(researcherIds, key)) {
       const cached = await this.cache.get<StoredRanking>(id, key)
-      if (cached?.stale) await this.recompute(id, { limit: DEFAULT_SUGGESTION_LIMIT }, key, cached.payload)
+      if (cached?.stale) await this.recompute(id, {}, key, cached.payload)
     }
   }
 }
