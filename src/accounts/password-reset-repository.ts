@@ -1,7 +1,7 @@
 import { and, count, eq, gt, gte, isNull } from 'drizzle-orm'
 import { accounts, passwordResets } from '../../db/schema/index.js'
 import type { Database } from '../infra/db/database.js'
-import { storePassword } from './repository.js'
+import { type AccountRow, storePassword } from './repository.js'
 
 export class PasswordResetRepository {
   constructor(private readonly database: Database) {}
@@ -40,10 +40,10 @@ export class PasswordResetRepository {
 
   /**
    * Uses a live token and sets the new password in one transaction; the update that marks the token
-   * used is the check, so a token works once however many requests race with it. Null when the
-   * token is unknown, used or expired.
+   * used is the check, so a token works once however many requests race with it. The account,
+   * or null when the token is unknown, used or expired.
    */
-  async redeem(tokenHash: string, passwordHash: string, now: Date): Promise<number | null> {
+  async redeem(tokenHash: string, passwordHash: string, now: Date): Promise<AccountRow | null> {
     return this.database.db.transaction(async (tx) => {
       const [row] = await tx
         .update(passwordResets)
@@ -57,8 +57,8 @@ export class PasswordResetRepository {
         )
         .returning({ accountId: passwordResets.accountId })
       if (!row) return null
-      await storePassword(tx, row.accountId, passwordHash, now)
-      return row.accountId
+      // The reset row references the account, so the account is there.
+      return (await storePassword(tx, row.accountId, passwordHash, now))!
     })
   }
 }

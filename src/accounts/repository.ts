@@ -141,10 +141,20 @@ export class AccountsRepository {
   }
 }
 
-/** A new password ends every session of the account. */
-export async function storePassword(tx: Executor, accountId: number, passwordHash: string, now: Date) {
-  await tx.update(accounts).set({ passwordHash, updatedAt: now }).where(eq(accounts.id, accountId))
+/** A new password ends every session of the account. The account as it now is, if it exists. */
+export async function storePassword(
+  tx: Executor,
+  accountId: number,
+  passwordHash: string,
+  now: Date,
+): Promise<AccountRow | undefined> {
+  const [account] = await tx
+    .update(accounts)
+    .set({ passwordHash, updatedAt: now })
+    .where(eq(accounts.id, accountId))
+    .returning(accountColumns)
   // Deleted, not revoked: another tab's old token must read as unknown, not as a reused one,
   // whose revocation of every session would end the new one too.
   await tx.delete(refreshTokens).where(eq(refreshTokens.accountId, accountId))
+  return account
 }

@@ -139,14 +139,8 @@ export class AccountsService {
 
   /** Sets a new password with a mailed token, ends every session and opens a new one. */
   async resetPassword(token: string, newPassword: string): Promise<Session> {
-    const accountId = await this.resets.redeem(
-      sha256(token),
-      await hashPassword(newPassword),
-      this.clock.now(),
-    )
-    if (accountId === null) throw new BadRequestError('The reset token is unknown, used or expired')
-    const account = await this.repository.findById(accountId)
-    if (!account) throw new UnauthorizedError('Account no longer exists')
+    const account = await this.resets.redeem(sha256(token), await hashPassword(newPassword), this.clock.now())
+    if (!account) throw new BadRequestError('The reset token is unknown, used or expired')
     return this.openSession(account)
   }
 
