@@ -52,6 +52,9 @@ import { invitationsRoutes } from './invitations/routes.js'
 import { InvitationsService } from './invitations/service.js'
 import { SuggestionCacheRepository } from './matching/cache-repository.js'
 import { CandidatesRepository } from './matching/candidates-repository.js'
+import { SuggestionDismissals } from './matching/dismissals.js'
+import { DismissalsRepository } from './matching/dismissals-repository.js'
+import { dismissalsRoutes } from './matching/dismissals-routes.js'
 import { ExpertsService } from './matching/experts.js'
 import { ExpertsRepository } from './matching/experts-repository.js'
 import { GraphRepository as CoauthorGraphRepository } from './matching/graph-repository.js'
@@ -188,6 +191,7 @@ export function createServices(
   const log = options.log ?? silentLog
   const coauthorGraph = new CoauthorGraphRepository(database)
   const candidates = new CandidatesRepository(database)
+  const dismissalsRepository = new DismissalsRepository(database)
   const matchingProfiles = new MatchingProfiles(new ProfilesRepository(database), events, log)
   return {
     realtime,
@@ -246,6 +250,7 @@ export function createServices(
       coauthorGraph,
       candidates,
       new SuggestionCacheRepository(database),
+      dismissalsRepository,
       matchingProfiles,
       events,
       clock,
@@ -253,6 +258,7 @@ export function createServices(
       { ...DEFAULT_SUGGESTIONS_SETTINGS, strongScore: realtime.REALTIME_STRONG_SUGGESTION_SCORE },
       log,
     ),
+    dismissals: new SuggestionDismissals(dismissalsRepository, candidates),
     experts: new ExpertsService(
       new ExpertsRepository(database),
       candidates,
@@ -346,6 +352,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const unsubscribe = subscribeFanout(services.events, services.notifications, app.log)
   app.addHook('onClose', async () => unsubscribe())
   await app.register(matchingRoutes, { suggestions: services.suggestions, experts: services.experts })
+  await app.register(dismissalsRoutes, { dismissals: services.dismissals })
 
   if (options.backgroundWorkers) app.addHook('onReady', () => services.embeddingWorker.start())
   app.addHook('onClose', async () => {

@@ -108,3 +108,29 @@ export const coauthorEdges = pgTable(
     ),
   ],
 )
+
+/**
+ * Candidates the claimant asked not to be suggested again ("not interested"). Applied when a list
+ * is picked from the stored ranking, so dismissing needs no recomputation. Part of the claimant's
+ * edits: a released record starts without them.
+ */
+export const dismissedSuggestions = pgTable(
+  'dismissed_suggestions',
+  {
+    researcherId: integer('researcher_id')
+      .notNull()
+      .references(() => researchers.id, { onDelete: 'cascade' }),
+    dismissedResearcherId: integer('dismissed_researcher_id')
+      .notNull()
+      .references(() => researchers.id, { onDelete: 'cascade' }),
+    dismissedAt: at('dismissed_at').notNull().defaultNow(),
+  },
+  (table) => [
+    primaryKey({
+      name: 'dismissed_suggestions_pkey',
+      columns: [table.researcherId, table.dismissedResearcherId],
+    }),
+    // A record's candidate is removed with it; this finds the lists that name it.
+    index('dismissed_suggestions_dismissed_idx').on(table.dismissedResearcherId),
+  ],
+)

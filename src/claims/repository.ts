@@ -2,6 +2,7 @@ import { and, count, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm'
 import {
   accounts,
   claims,
+  dismissedSuggestions,
   emailConfirmations,
   emphasisedTopics,
   excludedWorks,
@@ -120,6 +121,7 @@ export class ClaimStore {
   async clearClaimantEdits(researcherId: number): Promise<void> {
     await this.db.delete(emphasisedTopics).where(eq(emphasisedTopics.researcherId, researcherId))
     await this.db.delete(excludedWorks).where(eq(excludedWorks.researcherId, researcherId))
+    await this.db.delete(dismissedSuggestions).where(eq(dismissedSuggestions.researcherId, researcherId))
     await this.db
       .update(researchers)
       .set({ openToCollaborate: false })

@@ -1,4 +1,5 @@
 import { Type } from 'typebox'
+import { PageInfo } from '../shared/schemas.js'
 
 const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 })
 const Ids = (max: number, description: string) => Type.Array(Id, { maxItems: max, description })
@@ -214,4 +215,30 @@ export const AffinityResponse = Type.Object({
     }),
   ),
   signals: Signals,
+})
+
+export const DismissalParams = Type.Object({
+  id: Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'The claimed record' }),
+  candidateId: Type.Integer({
+    minimum: 1,
+    maximum: 2_147_483_647,
+    description: 'The record not to suggest again',
+  }),
+})
+
+export const DismissalState = Type.Object({
+  researcherId: Type.Integer({ description: 'The candidate' }),
+  dismissed: Type.Boolean(),
+})
+
+export const DismissedPage = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      researcherId: Type.Integer(),
+      name: Type.String(),
+      institutionName: Type.Union([Type.String(), Type.Null()]),
+      dismissedAt: Type.String({ format: 'date-time' }),
+    }),
+  ),
+  page: PageInfo,
 })

@@ -11,6 +11,7 @@ import type {
   LexicalHit,
   ResearcherMeta,
 } from './candidates-repository.js'
+import type { DismissalsRepository } from './dismissals-repository.js'
 import { hasMetaFilters, type MetaFilters } from './filters.js'
 import type { GraphRepository } from './graph-repository.js'
 import type { MatchingProfiles } from './profiles.js'
@@ -140,6 +141,7 @@ export class SuggestionsService {
     private readonly graph: GraphRepository,
     private readonly candidates: CandidatesRepository,
     private readonly cache: SuggestionCacheRepository,
+    private readonly dismissals: DismissalsRepository,
     private readonly profiles: MatchingProfiles,
     private readonly events: DomainEvents,
     private readonly clock: Clock,
@@ -186,14 +188,23 @@ export class SuggestionsService {
   private async cachedOrComputed(researcherId: number, options: SuggestionOptions): Promise<SuggestionList> {
     await this.profiles.settled()
     const key = rankingKey(options)
-    const cached = await this.cache.get<StoredRanking>(researcherId, key)
+    const [cached, dismissed] = await Promise.all([
+      this.cache.get<StoredRanking>(researcherId, key),
+      this.dismissals.ids(researcherId),
+    ])
     const now = this.clock.now()
     const fresh =
       cached && !cached.stale && now.getTime() - cached.computedAt.getTime() < this.settings.maxAgeMs
     const ranking = fresh
       ? cached.payload
       : await this.recompute(researcherId, options, key, cached?.payload ?? null)
-    const { ranked, meta, explanations } = await this.select(researcherId, ranking.candidates, options, true)
+    const excludeIds = [...(options.excludeIds ?? []), ...dismissed]
+    const { ranked, meta, explanations } = await this.select(
+      researcherId,
+      ranking.candidates,
+      { ...options, excludeIds },
+      true,
+    )
     return {
       researcherId,
       computedAt: ranking.computedAt,
@@ -248,8 +259,12 @@ export class SuggestionsService {
     for (const c of ahead) c.evidence = evidenceOf(found, c.id)
     await this.cache.put(researcherId, key, ranking, new Date(ranking.computedAt))
     if (previous) {
-      const known = new Set(previous.candidates.slice(0, DEFAULT_SUGGESTION_LIMIT).map((c) => c.id))
-      for (const c of ranking.candidates.slice(0, DEFAULT_SUGGESTION_LIMIT)) {
+      // The head of the list the claimant sees: someone they dismissed is never announced.
+      const dismissed = new Set(await this.dismissals.ids(researcherId))
+      const head = (r: StoredRanking) =>
+        r.candidates.filter((c) => !dismissed.has(c.id)).slice(0, DEFAULT_SUGGESTION_LIMIT)
+      const known = new Set(head(previous).map((c) => c.id))
+      for (const c of head(ranking)) {
         if (c.score >= this.settings.strongScore && !known.has(c.id))
           this.events.emit('suggestion:created', {
             researcherId,

@@ -180,6 +180,21 @@ const ROWS: Row[] = [
     prepare: (c) => ({ url: `/v1/researchers/${c.cat.ann}/suggestions` }),
   },
   {
+    route: 'PUT /v1/researchers/{id}/suggestions/dismissed/{candidateId}',
+    expect: ownerOnly,
+    prepare: (c) => ({ url: `/v1/researchers/${c.cat.ann}/suggestions/dismissed/${c.cat.bob}` }),
+  },
+  {
+    route: 'DELETE /v1/researchers/{id}/suggestions/dismissed/{candidateId}',
+    expect: ownerOnly,
+    prepare: (c) => ({ url: `/v1/researchers/${c.cat.ann}/suggestions/dismissed/${c.cat.bob}` }),
+  },
+  {
+    route: 'GET /v1/researchers/{id}/suggestions/dismissed',
+    expect: ownerOnly,
+    prepare: (c) => ({ url: `/v1/researchers/${c.cat.ann}/suggestions/dismissed` }),
+  },
+  {
     route: 'POST /v1/experts/search',
     expect: [401, 403, 403, 200, 200],
     prepare: () => ({

@@ -510,6 +510,8 @@ t.test('malformed requests get a 4xx JSON error on every documented route, never
     '/v1/conversations/{id}/messages': conversationId,
     '/v1/conversations/{id}/read': conversationId,
     '/v1/researchers/{id}/suggestions': cat.ann,
+    '/v1/researchers/{id}/suggestions/dismissed': cat.ann,
+    '/v1/researchers/{id}/suggestions/dismissed/{candidateId}': cat.ann,
   }
 
   const spec = app.swagger() as { paths: Record<string, Record<string, Operation>> }

@@ -601,6 +601,28 @@ t.test('settings and works', async (t) => {
     },
   )
 
+  t.test('a suggestion dismissed ten times at once, then racing the release: no row survives', async (t) => {
+    const database = await freshDatabase()
+    const app = await build(t, { database })
+    const { ann, bob, dana } = await seedCatalogue(app)
+    const user = await signUp(app)
+    const claim = await request(app, 'POST', `/v1/researchers/${ann}/claims`, user, { orcid: ORCID_ANN })
+    const dismiss = (id: number) =>
+      request(app, 'PUT', `/v1/researchers/${ann}/suggestions/dismissed/${id}`, user)
+    const same = await burst(N, () => dismiss(bob))
+    noServerErrors(t, same, 'dismiss')
+    t.same(tally(same), { 200: N })
+    t.equal(await count(database, sql`select count(*) from dismissed_suggestions`), 1)
+
+    const responses = await burst(N, (i) =>
+      i === N / 2 ? request(app, 'POST', `/v1/claims/${claim.json().id}/release`, user) : dismiss(dana),
+    )
+    noServerErrors(t, responses, 'release and dismiss')
+    t.equal(responses[N / 2]!.statusCode, 200, 'released')
+    losersSay(t, responses, 403, 'FORBIDDEN', 'dismissals after the release')
+    t.equal(await count(database, sql`select count(*) from dismissed_suggestions`), 0)
+  })
+
   t.test('the same work pushed ten times at once: one work, its authors and topics once', async (t) => {
     const database = await freshDatabase()
     const app = await build(t, { database })

@@ -3,6 +3,7 @@ import t from 'tap'
 import { DomainEvents } from '../../src/infra/events.js'
 import { SuggestionCacheRepository } from '../../src/matching/cache-repository.js'
 import { CandidatesRepository } from '../../src/matching/candidates-repository.js'
+import { DismissalsRepository } from '../../src/matching/dismissals-repository.js'
 import { GraphRepository } from '../../src/matching/graph-repository.js'
 import { edgeStrength } from '../../src/matching/scoring.js'
 import { DEFAULT_SUGGESTIONS_SETTINGS, SuggestionsService } from '../../src/matching/suggestions.js'
@@ -93,6 +94,7 @@ t.test('the stored pool does not depend on the list length of the request that c
       new GraphRepository(database),
       new CandidatesRepository(database),
       new SuggestionCacheRepository(database),
+      new DismissalsRepository(database),
       app.services.matchingProfiles,
       new DomainEvents(),
       clock,
