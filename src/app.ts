@@ -222,6 +222,7 @@ export function createServices(
       setting(config, 'REFRESH_TOKEN_TTL_DAYS'),
       new PasswordResetRepository(database),
       options.mailer ?? silentMailer,
+      events,
     ),
     claims: new ClaimsService(
       new ClaimsRepository(database),
@@ -333,6 +334,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(socketPlugin, {
     tokens: services.tokens,
+    currentRole: (accountId) => services.accounts.currentRole(accountId),
     clock: services.clock,
     push: services.push,
     invitations: services.invitations,
@@ -350,7 +352,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     everySeconds: services.realtime.REALTIME_OUTBOX_SWEEP_SECONDS,
   })
   const unsubscribe = subscribeFanout(services.events, services.notifications, app.log)
-  app.addHook('onClose', async () => unsubscribe())
+  const closeDeleted = ({ accountId }: { accountId: number }) => services.push.disconnect([accountId])
+  services.events.on('account:deleted', closeDeleted)
+  app.addHook('onClose', async () => {
+    unsubscribe()
+    services.events.off('account:deleted', closeDeleted)
+  })
   await app.register(matchingRoutes, { suggestions: services.suggestions, experts: services.experts })
   await app.register(dismissalsRoutes, { dismissals: services.dismissals })
 

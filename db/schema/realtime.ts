@@ -124,9 +124,8 @@ export const messages = pgTable(
       .notNull()
       .references(() => conversations.id, { onDelete: 'cascade' }),
     seq: integer('seq').notNull(),
-    senderAccountId: integer('sender_account_id')
-      .notNull()
-      .references(() => accounts.id, { onDelete: 'cascade' }),
+    /** Null once the sender deleted their account: the other members keep what they were sent. */
+    senderAccountId: integer('sender_account_id').references(() => accounts.id, { onDelete: 'set null' }),
     clientMessageId: text('client_message_id').notNull(),
     body: text('body').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

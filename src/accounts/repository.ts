@@ -2,6 +2,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm'
 import { accounts, refreshTokens, researchers } from '../../db/schema/index.js'
 import type { Role } from '../infra/auth/tokens.js'
 import type { Database, Executor } from '../infra/db/database.js'
+import { clearClaimantEdits } from '../researchers/settings-repository.js'
 
 export interface AccountRow {
   id: number
@@ -51,6 +52,14 @@ export class AccountsRepository {
   async findById(id: number): Promise<AccountRow | null> {
     const [row] = await this.database.db.select(accountColumns).from(accounts).where(eq(accounts.id, id))
     return row ?? null
+  }
+
+  async roleOf(id: number): Promise<Role | null> {
+    const [row] = await this.database.db
+      .select({ role: accounts.role })
+      .from(accounts)
+      .where(eq(accounts.id, id))
+    return row?.role ?? null
   }
 
   async claimedResearcherId(accountId: number): Promise<number | null> {
@@ -130,6 +139,36 @@ export class AccountsRepository {
       if (!row || !(await check(row.passwordHash))) return false
       await storePassword(tx, accountId, newHash, now)
       return true
+    })
+  }
+
+  /**
+   * Deletes the account if `check` accepts its password hash, in one transaction under the account's
+   * row lock. The record it claimed stays (author records are public) but is let go, with the
+   * claimant's choices; everything else of the account's goes with it through the foreign keys,
+   * except the messages it sent, which stay with their conversations without a sender. Null when
+   * the account is gone already; otherwise whether it was deleted and which records it let go.
+   */
+  async deleteAccount(
+    accountId: number,
+    check: (currentHash: string) => Promise<boolean>,
+  ): Promise<{ deleted: boolean; releasedResearcherIds: number[] } | null> {
+    return this.database.db.transaction(async (tx) => {
+      const [row] = await tx
+        .select({ passwordHash: accounts.passwordHash })
+        .from(accounts)
+        .where(eq(accounts.id, accountId))
+        .for('update')
+      if (!row) return null
+      if (!(await check(row.passwordHash))) return { deleted: false, releasedResearcherIds: [] }
+      const released = await tx
+        .update(researchers)
+        .set({ claimedByAccountId: null, updatedAt: sql`now()` })
+        .where(eq(researchers.claimedByAccountId, accountId))
+        .returning({ id: researchers.id })
+      for (const { id } of released) await clearClaimantEdits(tx, id)
+      await tx.delete(accounts).where(eq(accounts.id, accountId))
+      return { deleted: true, releasedResearcherIds: released.map((r) => r.id) }
     })
   }
 

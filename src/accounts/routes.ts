@@ -5,6 +5,7 @@ import type { RouteRateLimit } from '../infra/http/rate-limit.js'
 import { commonErrors, IdParams } from '../shared/schemas.js'
 import {
   Account,
+  AccountDeletionBody,
   LoginBody,
   Me,
   PasswordChangeBody,
@@ -94,6 +95,25 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request) => accounts.me(requirePrincipal(request)),
+  )
+
+  app.delete(
+    '/v1/me',
+    {
+      // Limited like login: the password is checked again, and must not be guessable through it.
+      config: limited,
+      schema: {
+        tags: ['accounts'],
+        summary:
+          'Delete the calling account: its claim is let go, its sessions end; messages it sent stay without a sender',
+        body: AccountDeletionBody,
+        response: { 204: Type.Null(), 401: err, 403: err, 429: err, ...commonErrors },
+      },
+    },
+    async (request, reply) => {
+      await accounts.deleteAccount(requirePrincipal(request), request.body.password)
+      return reply.status(204).send(null)
+    },
   )
 
   app.post(

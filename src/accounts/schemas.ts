@@ -54,6 +54,12 @@ export const PasswordChangeBody = Type.Object(
   { currentPassword: Type.String({ minLength: 1, maxLength: 200 }), newPassword: Password },
   { additionalProperties: false },
 )
+export const AccountDeletionBody = Type.Object(
+  {
+    password: Type.String({ minLength: 1, maxLength: 200, description: 'The current password, asked again' }),
+  },
+  { additionalProperties: false },
+)
 export const PasswordResetRequestBody = Type.Object({ email: Email }, { additionalProperties: false })
 export const PasswordResetAccepted = Type.Object({ message: Type.String() })
 export const PasswordResetBody = Type.Object(

@@ -1,6 +1,7 @@
 import { randomToken, sha256 } from '../infra/auth/secrets.js'
 import type { Principal, Role, TokenService } from '../infra/auth/tokens.js'
 import { type Clock, DAY_MS } from '../infra/clock.js'
+import type { DomainEvents } from '../infra/events.js'
 import {
   BadRequestError,
   ConflictError,
@@ -43,6 +44,7 @@ export class AccountsService {
     private readonly refreshTtlDays: number,
     private readonly resets: PasswordResetRepository,
     private readonly mailer: Mailer,
+    private readonly events: DomainEvents,
   ) {}
 
   async register(input: { email: string; password: string; displayName: string }): Promise<Session> {
@@ -149,6 +151,22 @@ export class AccountsService {
     await this.repository.consumeRefreshToken(sha256(refreshToken), this.clock.now())
   }
 
+  /**
+   * Deletes the caller's account after checking the password again: a stolen access token alone
+   * must not erase an account. Its open connections are closed once the deletion has committed.
+   */
+  async deleteAccount(principal: Principal, password: string): Promise<void> {
+    const outcome = await this.repository.deleteAccount(principal.accountId, (hash) =>
+      verifyPassword(password, hash),
+    )
+    if (!outcome) throw new UnauthorizedError('Account no longer exists')
+    if (!outcome.deleted) throw new ForbiddenError('The password is wrong')
+    this.events.emit('account:deleted', {
+      accountId: principal.accountId,
+      releasedResearcherIds: outcome.releasedResearcherIds,
+    })
+  }
+
   async me(principal: Principal) {
     const account = await this.repository.findById(principal.accountId)
     if (!account) throw new UnauthorizedError('Account no longer exists')
@@ -157,7 +175,7 @@ export class AccountsService {
 
   /** What an account may do now; a token only says what it could when it was issued. */
   async currentRole(accountId: number): Promise<Role | null> {
-    return (await this.repository.findById(accountId))?.role ?? null
+    return this.repository.roleOf(accountId)
   }
 
   /** An admin cannot change their own role, so the last admin cannot lock everyone out by accident. */

@@ -2,10 +2,7 @@ import { and, count, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm'
 import {
   accounts,
   claims,
-  dismissedSuggestions,
   emailConfirmations,
-  emphasisedTopics,
-  excludedWorks,
   institutionDomains,
   institutions,
   researchers,
@@ -13,6 +10,7 @@ import {
 } from '../../db/schema/index.js'
 import type { Database, Executor } from '../infra/db/database.js'
 import { appendOutbox } from '../infra/outbox.js'
+import { clearClaimantEdits } from '../researchers/settings-repository.js'
 
 export type ClaimStatus = 'pending' | 'approved' | 'rejected' | 'released'
 export type ClaimStage = 'awaiting_email' | 'in_review'
@@ -118,14 +116,8 @@ export class ClaimStore {
   }
 
   /** A released record starts clean: the next claimant does not inherit the last one's choices. */
-  async clearClaimantEdits(researcherId: number): Promise<void> {
-    await this.db.delete(emphasisedTopics).where(eq(emphasisedTopics.researcherId, researcherId))
-    await this.db.delete(excludedWorks).where(eq(excludedWorks.researcherId, researcherId))
-    await this.db.delete(dismissedSuggestions).where(eq(dismissedSuggestions.researcherId, researcherId))
-    await this.db
-      .update(researchers)
-      .set({ openToCollaborate: false })
-      .where(eq(researchers.id, researcherId))
+  clearClaimantEdits(researcherId: number): Promise<void> {
+    return clearClaimantEdits(this.db, researcherId)
   }
 
   async markAdminVerified(researcherId: number, adminAccountId: number): Promise<void> {

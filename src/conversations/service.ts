@@ -1,4 +1,4 @@
-import { ForbiddenError, NotFoundError } from '../infra/http/errors.js'
+import { ConflictError, ForbiddenError, NotFoundError } from '../infra/http/errors.js'
 import type { BlocksRepository } from '../invitations/blocks-repository.js'
 import type { MessagePage, SentMessage } from '../realtime/contract.js'
 import type { Push } from '../realtime/push.js'
@@ -28,6 +28,8 @@ export class ConversationsService {
     const members = await this.membersFor(accountId, input.conversationId)
     const me = members.find((m) => m.accountId === accountId)!
     const others = members.filter((m) => m.accountId !== accountId)
+    if (others.length === 0)
+      throw new ConflictError('The other member of this conversation deleted their account')
     for (const other of others) {
       if (await this.blocks.eitherWay(me.researcherId, other.researcherId)) {
         throw new ForbiddenError('Messages between these researchers are blocked')

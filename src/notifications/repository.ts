@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm'
 import {
+  accounts,
   authorships,
   domainOutbox,
   notificationRecipients,
@@ -43,8 +44,10 @@ export async function insertNotification<K extends NotificationType>(
       select ${type}, ${JSON.stringify(data)}::jsonb from ordered
       returning id, created_at),
     delivered as (
+      -- An event can outlive an account it names (a deletion committed meanwhile).
       insert into ${notificationRecipients} (account_id, notification_id)
-      select unnest(${recipients}::int[]), id from inserted)
+      select r.id, inserted.id from inserted, unnest(${recipients}::int[]) as r(id)
+      where exists (select 1 from ${accounts} where ${accounts.id} = r.id))
     select id, created_at as "createdAt" from inserted`)) as unknown as
     | { rows: { id: number; createdAt: Date | string }[] }
     | { id: number; createdAt: Date | string }[]

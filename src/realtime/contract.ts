@@ -40,7 +40,9 @@ export const MessageView = Type.Object({
   id: Id,
   conversationId: Id,
   seq: Id,
-  senderAccountId: Id,
+  senderAccountId: Type.Union([Id, Type.Null()], {
+    description: 'null once the sender deleted their account',
+  }),
   clientMessageId: Type.String(),
   body: Type.String(),
   createdAt: Timestamp,

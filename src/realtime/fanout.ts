@@ -11,8 +11,9 @@ export function subscribeFanout(
   notifications: NotificationsService,
   log: FastifyBaseLogger,
 ): () => void {
-  type Notified = Exclude<keyof DomainEventMap, 'vectors:stored'>
-  // vectors:stored concerns matching's own caches; nobody is told about it.
+  type Notified = Exclude<keyof DomainEventMap, 'vectors:stored' | 'account:deleted'>
+  // vectors:stored concerns matching's own caches, account:deleted the account's own connections
+  // (see app.ts); nobody is told about either.
   const listeners: { [E in Notified]: (...args: DomainEventMap[E]) => Promise<unknown> } = {
     'works:changed': (payload) => notifications.onWorksChanged(payload),
     'follow:created': (payload) => notifications.onFollowCreated(payload),

@@ -31,6 +31,8 @@ export interface Push {
     payload: Parameters<ServerToClientEvents[E]>[0],
     exceptSocketId?: string,
   ): void
+  /** Closes every tab of these accounts, on every node: their sessions ended (e.g. the account was deleted). */
+  disconnect(accountIds: readonly number[]): void
 }
 
 /** Push through Socket.IO once it is attached; before that (or without it) pushes are dropped. */
@@ -77,5 +79,10 @@ export class SocketPush implements Push {
       event,
       ...([payload] as Parameters<ServerToClientEvents[E]>),
     )
+  }
+
+  disconnect(accountIds: readonly number[]): void {
+    if (!this.io || accountIds.length === 0) return
+    this.io.in(accountIds.map(userRoom)).disconnectSockets(true)
   }
 }

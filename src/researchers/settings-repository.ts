@@ -1,6 +1,13 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
-import { authorships, emphasisedTopics, excludedWorks, researchers, topics } from '../../db/schema/index.js'
-import type { Database } from '../infra/db/database.js'
+import {
+  authorships,
+  dismissedSuggestions,
+  emphasisedTopics,
+  excludedWorks,
+  researchers,
+  topics,
+} from '../../db/schema/index.js'
+import type { Database, Executor } from '../infra/db/database.js'
 
 export interface ResearcherSettings {
   openToCollaborate: boolean
@@ -120,4 +127,15 @@ export class ResearcherSettingsRepository {
       return true
     })
   }
+}
+
+/**
+ * What a claimant chose for their record, gone when the record is let go (a release, or the
+ * claimant's account deleted): the next claimant does not inherit the last one's choices.
+ */
+export async function clearClaimantEdits(db: Executor, researcherId: number): Promise<void> {
+  await db.delete(emphasisedTopics).where(eq(emphasisedTopics.researcherId, researcherId))
+  await db.delete(excludedWorks).where(eq(excludedWorks.researcherId, researcherId))
+  await db.delete(dismissedSuggestions).where(eq(dismissedSuggestions.researcherId, researcherId))
+  await db.update(researchers).set({ openToCollaborate: false }).where(eq(researchers.id, researcherId))
 }

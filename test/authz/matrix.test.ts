@@ -271,6 +271,13 @@ const ROWS: Row[] = [
   },
   { route: 'GET /v1/me', expect: signedIn(200), prepare: () => ({ url: '/v1/me' }) },
   {
+    // Anyone signed in may delete their own account; a wrong password keeps the shared users alive
+    // (test/accounts/deletion.test.ts deletes for real).
+    route: 'DELETE /v1/me',
+    expect: signedIn(403),
+    prepare: () => ({ url: '/v1/me', body: () => ({ password: 'not the password' }) }),
+  },
+  {
     // The same password again: each caller's own account, and the shared users keep theirs.
     route: 'POST /v1/me/password',
     expect: signedIn(200),

@@ -23,13 +23,9 @@ export const authPlugin = fp<AuthPluginOptions>(
       if (scheme?.toLowerCase() !== 'bearer' || !token)
         throw new UnauthorizedError('Use "Authorization: Bearer <token>"')
       const principal = tokens.verify(token)
-      if (principal.role === 'researcher') {
-        request.principal = principal
-        return
-      }
-      // A token names the role it was issued with. A demoted admin or officer would keep their
-      // rights until it expires; their few requests are worth one lookup. Researchers, nearly all
-      // of the traffic, have no rights to lose, and a promotion arrives with the next token.
+      // A token names the account and role it was issued with, and outlives a deletion or a
+      // demotion by up to its lifetime: one primary-key read says what holds now. Without it a
+      // deleted account's token would still act (and its writes fail on the foreign keys).
       const role = await currentRole(principal.accountId)
       if (!role) throw new UnauthorizedError('Account no longer exists')
       request.principal = { ...principal, role }

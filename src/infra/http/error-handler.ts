@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
 import type { ErrorBody } from '../../shared/schemas.js'
+import { concurrentChangeConflict } from '../db/conflicts.js'
 import { AppError } from './errors.js'
 
 function body(code: string, message: string, details?: unknown): ErrorBody {
@@ -19,6 +20,11 @@ export function installErrorHandler(app: FastifyInstance): void {
         message: issue.message,
       }))
       return reply.status(400).send(body('VALIDATION_FAILED', error.message, details))
+    }
+    const conflict = concurrentChangeConflict(error)
+    if (conflict) {
+      request.log.warn({ err: error }, 'request lost a race with a concurrent change')
+      return reply.status(409).send(body(conflict.code, conflict.message))
     }
     const status = error.statusCode ?? 500
     if (status >= 400 && status < 500) {

@@ -10,12 +10,14 @@ import { onConnection } from '../../realtime/connection.js'
 import { createHandlers } from '../../realtime/handlers/index.js'
 import type { RealtimeServer, SocketPush } from '../../realtime/push.js'
 import type { RealtimeSettings } from '../../realtime/settings.js'
-import type { TokenService } from '../auth/tokens.js'
+import type { Role, TokenService } from '../auth/tokens.js'
 import type { Clock } from '../clock.js'
 import type { DatabaseKind } from '../db/database.js'
 
 export interface SocketPluginOptions {
   tokens: TokenService
+  /** The role an account holds now, or null once it is gone (a token outlives a deleted account). */
+  currentRole: (accountId: number) => Promise<Role | null>
   clock: Clock
   push: SocketPush
   invitations: InvitationsService
@@ -69,8 +71,11 @@ export const socketPlugin = fp<SocketPluginOptions>(
       } catch {
         return next(new Error('UNAUTHORIZED'))
       }
-      options.conversations.conversationIdsOf(socket.data.accountId).then(
-        (ids) => {
+      const accountId = socket.data.accountId
+      Promise.all([options.currentRole(accountId), options.conversations.conversationIdsOf(accountId)]).then(
+        ([role, ids]) => {
+          if (!role) return next(new Error('UNAUTHORIZED'))
+          socket.data.role = role
           conversationsOf.set(socket, ids)
           next()
         },

@@ -4,6 +4,7 @@ import type { Static, TSchema } from 'typebox'
 import { Compile } from 'typebox/compile'
 import type { ConversationsService } from '../../conversations/service.js'
 import type { TokenService } from '../../infra/auth/tokens.js'
+import { concurrentChangeConflict } from '../../infra/db/conflicts.js'
 import { AppError } from '../../infra/http/errors.js'
 import { findInputProblem } from '../../infra/http/input-guard.js'
 import type { InvitationsService } from '../../invitations/service.js'
@@ -88,8 +89,9 @@ export function defineHandler<E extends ClientEvent, S extends TSchema>(
       try {
         reply({ ok: true, data: await run(context, payload as Static<S>) })
       } catch (error) {
-        if (error instanceof AppError) {
-          reply(errorAnswer(error.code, error.message, error.details))
+        const known = error instanceof AppError ? error : concurrentChangeConflict(error)
+        if (known) {
+          reply(errorAnswer(known.code, known.message, known.details))
           return
         }
         context.log.error({ err: error, event, socketId: context.socket.id }, 'socket handler failed')
