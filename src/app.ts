@@ -237,7 +237,7 @@ export function createServices(
     graph: new GraphService(new GraphRepository(database)),
     /** Matching reads excluded works, emphasised topics and openness through this repository. */
     researcherSettings: settingsRepository,
-    settings: new ResearcherSettingsService(settingsRepository),
+    settings: new ResearcherSettingsService(settingsRepository, events),
     catalog: new CatalogService(new CatalogRepository(database)),
     researchers: new ResearchersService(new ResearchersRepository(database), {
       trust,

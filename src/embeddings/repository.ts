@@ -10,6 +10,7 @@ import {
 } from '../../db/schema/embeddings.js'
 import type { Database } from '../infra/db/database.js'
 import { intArray, jsonRows, keyLookupsOnly } from '../infra/db/sql-rows.js'
+import { countsAsExpertise } from '../researchers/settings-repository.js'
 import { toVectorLiteral } from './sparse.js'
 
 export interface LeasedWork {
@@ -231,7 +232,14 @@ export class EmbeddingRepository {
        where a.researcher_id in (${sql.join(
          researcherIds.map((id) => sql`${id}`),
          sql`, `,
-       )})`)
+       )}) and ${countsAsExpertise('a')}`)
+  }
+
+  async dropCentroids(researcherIds: number[]): Promise<void> {
+    if (researcherIds.length === 0) return
+    await this.database.db
+      .delete(researcherEmbeddings)
+      .where(inArray(researcherEmbeddings.researcherId, researcherIds))
   }
 
   async storeCentroids(

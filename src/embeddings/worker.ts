@@ -283,6 +283,9 @@ export class EmbeddingWorker {
       if (ids.length === 0) return
       const rows = await this.repository.workVectorsOf(ids, modelId)
       await this.repository.storeCentroids(recencyWeightedCentroids(rows, modelId))
+      // No counted work with a vector (the claimant excluded them all): no centroid either.
+      const covered = new Set(rows.map((r) => r.researcherId))
+      await this.repository.dropCentroids(ids.filter((id) => !covered.has(id)))
     }
   }
 }

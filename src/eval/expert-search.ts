@@ -54,7 +54,9 @@ async function main() {
     search.recall += s.recall
     search.mrr += s.mrr
     if (index < exactQueries) {
+      // As in the search, a researcher whom nothing matches is nobody's expert.
       const scored = (await services.experts.affinity(text, everyone)).items
+        .filter((a) => a.score > 0)
         .sort((a, b) => b.score - a.score || a.researcherId - b.researcherId)
         .slice(0, K)
         .map((a) => a.researcherId)
@@ -62,7 +64,8 @@ async function main() {
       const top = new Set(scored.slice(0, 10))
       exact.recall += e.recall
       exact.mrr += e.mrr
-      exact.overlap += found.slice(0, 10).filter((id) => top.has(id)).length / Math.min(10, top.size)
+      exact.overlap +=
+        top.size === 0 ? 1 : found.slice(0, 10).filter((id) => top.has(id)).length / Math.min(10, top.size)
       exact.searchRecall += s.recall
       exact.searchMrr += s.mrr
       exact.n++

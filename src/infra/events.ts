@@ -18,6 +18,8 @@ export interface DomainEventMap {
   ]
   /** Emitted after commit: the account is gone, and the records it claimed were let go. */
   'account:deleted': [{ accountId: number; releasedResearcherIds: number[] }]
+  /** Emitted after commit: the works that count as these researchers' expertise changed (settings). */
+  'expertise:changed': [{ researcherIds: number[] }]
   /** Vectors of these works were stored: researcher profiles and suggestions built on them are stale. */
   'vectors:stored': [{ workIds: number[] }]
   /** A recomputation found a new suggestion above the strong threshold; the realtime layer pushes it. */

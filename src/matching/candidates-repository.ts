@@ -4,6 +4,7 @@ import { lexicalTerms, researcherEmbeddings, workLexical } from '../../db/schema
 import { researcherHubness, researcherLexical } from '../../db/schema/matching.js'
 import type { Database } from '../infra/db/database.js'
 import { intArray, textArray } from '../infra/db/sql-rows.js'
+import { countsAsExpertise } from '../researchers/settings-repository.js'
 import type { MetaFilters } from './filters.js'
 import { idList, knnRows } from './sql.js'
 
@@ -310,7 +311,7 @@ function workPairsQuery(researcherId: number, candidateIds: readonly number[]) {
     with own as materialized (
       select o.id, l.vector from (
         select w.id from ${authorships} a join ${works} w on w.id = a.work_id
-         where a.researcher_id = ${researcherId} and ${hasVector}
+         where a.researcher_id = ${researcherId} and ${hasVector} and ${countsAsExpertise('a')}
          order by w.year desc nulls last, w.id desc limit ${EXPLAINED_WORKS}) o
         join ${workLexical} l on l.work_id = o.id
     ), theirs as materialized (
@@ -318,7 +319,7 @@ function workPairsQuery(researcherId: number, candidateIds: readonly number[]) {
         select a.researcher_id as cid, w.id,
                row_number() over (partition by a.researcher_id order by w.year desc nulls last, w.id desc) as n
           from ${authorships} a join ${works} w on w.id = a.work_id
-         where a.researcher_id in (${idList(candidateIds)}) and ${hasVector}) t
+         where a.researcher_id in (${idList(candidateIds)}) and ${hasVector} and ${countsAsExpertise('a')}) t
         join ${workLexical} l on l.work_id = t.id
        where t.n <= ${EXPLAINED_WORKS}
     ), pairs as (

@@ -4,6 +4,7 @@ import { researcherEmbeddings, workEmbeddings, workLexical } from '../../db/sche
 import { researcherLexical } from '../../db/schema/matching.js'
 import type { Database } from '../infra/db/database.js'
 import { intArray } from '../infra/db/sql-rows.js'
+import { countsAsExpertise } from '../researchers/settings-repository.js'
 import type { ResearcherMeta } from './candidates-repository.js'
 import { idList, knnRows } from './sql.js'
 
@@ -211,7 +212,7 @@ export class ExpertsRepository {
                  array_agg(n.work_id order by n.work_id) filter (where e.work_id is not null) as "denseWorks",
                  array_agg(${dense} order by n.work_id) filter (where e.work_id is not null) as "denseSims"
             from (select a.work_id, w.year from ${authorships} a join ${works} w on w.id = a.work_id
-                   where a.researcher_id = r.id
+                   where a.researcher_id = r.id and ${countsAsExpertise('a')}
                    order by w.year desc nulls last, w.id desc limit ${newestWorks}) n
             left join ${workLexical} l on l.work_id = n.work_id and ${query.lexical !== null}
             left join ${workEmbeddings} e on e.work_id = n.work_id and e.model_id = ${modelId}) s`)

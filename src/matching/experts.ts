@@ -126,6 +126,8 @@ export class ExpertsService {
     const top = (await this.experts.affinity(query, shortlist, this.settings.newestWorks))
       .filter((m) => passesFilters(m, filters))
       .map((r) => ({ researcher: r, ...this.score(r) }))
+      // Nothing of theirs matches the text at all: no expert, however few others there are.
+      .filter((a) => a.score > 0)
       .sort((a, b) =>
         byScoreThenId({ id: a.researcher.id, score: a.score }, { id: b.researcher.id, score: b.score }),
       )

@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm'
-import { authorships } from '../../db/schema/catalog.js'
-import { workLexical } from '../../db/schema/embeddings.js'
+import { authorships, researchers } from '../../db/schema/catalog.js'
+import { researcherRefreshQueue, workLexical } from '../../db/schema/embeddings.js'
 import { researcherHubness, researcherLexical } from '../../db/schema/matching.js'
 import type { Database } from '../infra/db/database.js'
+import { countsAsExpertise } from '../researchers/settings-repository.js'
 import { idList, knnRows } from './sql.js'
 
 /** The index the hubness kNN runs on; bulk loads drop it (PROFILE_INDEXES) and build it after. */
@@ -27,7 +28,23 @@ export class ProfilesRepository {
              (select count(*) > 1 and max(x.position) = a.position
                 from ${authorships} x where x.work_id = a.work_id) as last
         from ${authorships} a join ${workLexical} l on l.work_id = a.work_id
-       where a.researcher_id in (${idList(researcherIds)})`)
+       where a.researcher_id in (${idList(researcherIds)}) and ${countsAsExpertise('a')}`)
+  }
+
+  /** Profiles of researchers with no counted work left; co-authors' group centroids follow at refresh. */
+  async dropProfiles(researcherIds: readonly number[]): Promise<void> {
+    if (researcherIds.length === 0) return
+    await this.database.db.execute(sql`
+      delete from ${researcherLexical} where researcher_id in (${idList(researcherIds)})`)
+  }
+
+  /** Asks the embedding worker to recompute these dense centroids on its next pass. */
+  async queueDenseCentroids(researcherIds: readonly number[]): Promise<void> {
+    if (researcherIds.length === 0) return
+    await this.database.db.execute(sql`
+      insert into ${researcherRefreshQueue} (researcher_id)
+      select id from ${researchers} where id in (${idList(researcherIds)})
+      on conflict do nothing`)
   }
 
   async researchersOfWorks(workIds: readonly number[]): Promise<number[]> {

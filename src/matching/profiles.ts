@@ -45,6 +45,22 @@ export class MatchingProfiles {
       for (const id of workIds) this.pendingWorks.add(id)
       if (!queued) this.enqueue(() => this.refreshPending())
     })
+    // Which works count as a researcher's expertise follows their claimant's exclusions, which
+    // a release or an account deletion clears.
+    events.on('expertise:changed', ({ researcherIds }) => this.refreshExpertise(researcherIds))
+    events.on('claim:decided', ({ researcherId, status }) => {
+      if (status === 'released') this.refreshExpertise([researcherId])
+    })
+    events.on('account:deleted', ({ releasedResearcherIds }) => this.refreshExpertise(releasedResearcherIds))
+  }
+
+  /** Lexical profiles now, dense centroids with the embedding worker's next centroid pass. */
+  private refreshExpertise(researcherIds: number[]) {
+    if (researcherIds.length === 0) return
+    this.enqueue(async () => {
+      await this.repository.queueDenseCentroids(researcherIds)
+      await this.refresh(researcherIds)
+    })
   }
 
   private async refreshPending() {
@@ -82,6 +98,8 @@ export class MatchingProfiles {
     const fresh = new Map<number, { centroid: Buckets; worksCount: number; lastAuthorShare: number }>()
     for (let i = 0; i < researcherIds.length; i += CHUNK)
       for (const [id, c] of await this.centroids(researcherIds.slice(i, i + CHUNK))) fresh.set(id, c)
+    // No work counts any more (all excluded): no profile, rather than the one from before.
+    await this.repository.dropProfiles(researcherIds.filter((id) => !fresh.has(id)))
     const touched = new Set<number>(fresh.keys())
     for (let i = 0; i < researcherIds.length; i += CHUNK)
       for (const pair of await this.repository.coauthorPairs(researcherIds.slice(i, i + CHUNK)))

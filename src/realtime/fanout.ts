@@ -11,9 +11,9 @@ export function subscribeFanout(
   notifications: NotificationsService,
   log: FastifyBaseLogger,
 ): () => void {
-  type Notified = Exclude<keyof DomainEventMap, 'vectors:stored' | 'account:deleted'>
-  // vectors:stored concerns matching's own caches, account:deleted the account's own connections
-  // (see app.ts); nobody is told about either.
+  type Notified = Exclude<keyof DomainEventMap, 'vectors:stored' | 'expertise:changed' | 'account:deleted'>
+  // vectors:stored and expertise:changed concern matching's own profiles and caches,
+  // account:deleted the account's own connections (see app.ts); nobody is told about them.
   const listeners: { [E in Notified]: (...args: DomainEventMap[E]) => Promise<unknown> } = {
     'works:changed': (payload) => notifications.onWorksChanged(payload),
     'follow:created': (payload) => notifications.onFollowCreated(payload),

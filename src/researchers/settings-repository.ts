@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm'
 import {
   authorships,
   dismissedSuggestions,
@@ -138,4 +138,15 @@ export async function clearClaimantEdits(db: Executor, researcherId: number): Pr
   await db.delete(excludedWorks).where(eq(excludedWorks.researcherId, researcherId))
   await db.delete(dismissedSuggestions).where(eq(dismissedSuggestions.researcherId, researcherId))
   await db.update(researchers).set({ openToCollaborate: false }).where(eq(researchers.id, researcherId))
+}
+
+/**
+ * SQL condition: the authorship aliased `alias` counts towards its researcher's expertise, i.e.
+ * the claimant has not excluded the work (a misattribution or a side project). Matching profiles,
+ * expert affinity and suggestion evidence all read a researcher's works through it.
+ */
+export function countsAsExpertise(alias: string): SQL {
+  const a = sql.raw(alias)
+  return sql`not exists (select 1 from ${excludedWorks} x
+    where x.researcher_id = ${a}.researcher_id and x.work_id = ${a}.work_id)`
 }

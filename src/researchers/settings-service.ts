@@ -1,10 +1,14 @@
 import type { Principal } from '../infra/auth/tokens.js'
+import type { DomainEvents } from '../infra/events.js'
 import { BadRequestError, ForbiddenError, NotFoundError } from '../infra/http/errors.js'
 import type { ResearcherSettings, ResearcherSettingsRepository } from './settings-repository.js'
 
 /** Only the account that claimed a record edits it; not even an admin edits on someone's behalf. */
 export class ResearcherSettingsService {
-  constructor(private readonly repository: ResearcherSettingsRepository) {}
+  constructor(
+    private readonly repository: ResearcherSettingsRepository,
+    private readonly events: DomainEvents,
+  ) {}
 
   async get(principal: Principal, researcherId: number): Promise<ResearcherSettings> {
     await this.ensureClaimant(principal, researcherId)
@@ -33,6 +37,7 @@ export class ResearcherSettingsService {
     })
     // Released (or taken over) between the check above and the write.
     if (!written) throw new ForbiddenError('Only the claimant edits this record')
+    if (workIds) this.events.emit('expertise:changed', { researcherIds: [researcherId] })
     return (await this.repository.get(researcherId))!
   }
 
