@@ -54,6 +54,15 @@ export class AccountsRepository {
     return row ?? null
   }
 
+  async setDisplayName(id: number, displayName: string, now: Date): Promise<boolean> {
+    const rows = await this.database.db
+      .update(accounts)
+      .set({ displayName, updatedAt: now })
+      .where(eq(accounts.id, id))
+      .returning({ id: accounts.id })
+    return rows.length > 0
+  }
+
   async roleOf(id: number): Promise<Role | null> {
     const [row] = await this.database.db
       .select({ role: accounts.role })

@@ -6,6 +6,7 @@ import { commonErrors, IdParams } from '../shared/schemas.js'
 import {
   Account,
   AccountDeletionBody,
+  AccountPatchBody,
   LoginBody,
   Me,
   PasswordChangeBody,
@@ -95,6 +96,19 @@ export const accountsRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request) => accounts.me(requirePrincipal(request)),
+  )
+
+  app.patch(
+    '/v1/me',
+    {
+      schema: {
+        tags: ['accounts'],
+        summary: 'Change the display name (what followers lists show)',
+        body: AccountPatchBody,
+        response: { 200: Me, 401: err, ...commonErrors },
+      },
+    },
+    async (request) => accounts.rename(requirePrincipal(request), request.body.displayName),
   )
 
   app.delete(

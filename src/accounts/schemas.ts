@@ -30,13 +30,15 @@ export const Session = Type.Object({
   account: Account,
 })
 
+const DisplayName = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' })
+
 export const RegisterBody = Type.Object(
-  {
-    email: Email,
-    password: Password,
-    displayName: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
-  },
+  { email: Email, password: Password, displayName: DisplayName },
   { additionalProperties: false },
+)
+export const AccountPatchBody = Type.Object(
+  { displayName: DisplayName },
+  { additionalProperties: false, description: 'What an account may change about itself' },
 )
 export const LoginBody = Type.Object(
   {

@@ -167,6 +167,12 @@ export class AccountsService {
     })
   }
 
+  async rename(principal: Principal, displayName: string) {
+    if (!(await this.repository.setDisplayName(principal.accountId, displayName.trim(), this.clock.now())))
+      throw new UnauthorizedError('Account no longer exists')
+    return this.me(principal)
+  }
+
   async me(principal: Principal) {
     const account = await this.repository.findById(principal.accountId)
     if (!account) throw new UnauthorizedError('Account no longer exists')

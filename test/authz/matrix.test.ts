@@ -271,6 +271,11 @@ const ROWS: Row[] = [
   },
   { route: 'GET /v1/me', expect: signedIn(200), prepare: () => ({ url: '/v1/me' }) },
   {
+    route: 'PATCH /v1/me',
+    expect: signedIn(200),
+    prepare: () => ({ url: '/v1/me', body: (actor) => ({ displayName: `The ${actor}` }) }),
+  },
+  {
     // Anyone signed in may delete their own account; a wrong password keeps the shared users alive
     // (test/accounts/deletion.test.ts deletes for real).
     route: 'DELETE /v1/me',
