@@ -1,6 +1,7 @@
 import { and, count, desc, eq } from 'drizzle-orm'
 import { dismissedSuggestions, institutions, researchers } from '../../db/schema/index.js'
 import type { Database } from '../infra/db/database.js'
+import { lockAsClaimant } from '../researchers/settings-repository.js'
 
 export interface DismissedCandidate {
   researcherId: number
@@ -26,12 +27,7 @@ export class DismissalsRepository {
     cap: number,
   ): Promise<DismissOutcome> {
     return this.database.db.transaction(async (tx) => {
-      const [locked] = await tx
-        .select({ claimedByAccountId: researchers.claimedByAccountId })
-        .from(researchers)
-        .where(eq(researchers.id, researcherId))
-        .for('no key update')
-      if (locked?.claimedByAccountId !== accountId) return 'not-claimant'
+      if (!(await lockAsClaimant(tx, researcherId, accountId))) return 'not-claimant'
       const [stored] = await tx
         .select({ n: count() })
         .from(dismissedSuggestions)

@@ -96,12 +96,7 @@ export class ResearcherSettingsRepository {
     changes: Partial<ResearcherSettings>,
   ): Promise<boolean> {
     return this.database.db.transaction(async (tx) => {
-      const [locked] = await tx
-        .select({ claimedByAccountId: researchers.claimedByAccountId })
-        .from(researchers)
-        .where(eq(researchers.id, researcherId))
-        .for('no key update')
-      if (locked?.claimedByAccountId !== accountId) return false
+      if (!(await lockAsClaimant(tx, researcherId, accountId))) return false
       if (changes.openToCollaborate !== undefined) {
         await tx
           .update(researchers)
@@ -149,4 +144,21 @@ export function countsAsExpertise(alias: string): SQL {
   const a = sql.raw(alias)
   return sql`not exists (select 1 from ${excludedWorks} x
     where x.researcher_id = ${a}.researcher_id and x.work_id = ${a}.work_id)`
+}
+
+/**
+ * Locks the record's row for the rest of the transaction and says whether `accountId` holds it.
+ * A claimant's edits take it first, so they run one after another and none lands after a release.
+ */
+export async function lockAsClaimant(
+  tx: Executor,
+  researcherId: number,
+  accountId: number,
+): Promise<boolean> {
+  const [locked] = await tx
+    .select({ claimedByAccountId: researchers.claimedByAccountId })
+    .from(researchers)
+    .where(eq(researchers.id, researcherId))
+    .for('no key update')
+  return locked?.claimedByAccountId === accountId
 }

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { EmbeddingRepository } from '../../src/embeddings/repository.js'
 import { build } from '../helpers/build.js'
 import { freshDatabase } from '../helpers/database.js'
@@ -21,6 +21,24 @@ const MISATTRIBUTED = {
       institutions: [{ id: 'I1', display_name: 'North University', country_code: 'GB' }],
     },
   ],
+}
+
+/** Sets the claimant's excluded works and waits for the profiles that follow from them. */
+async function exclude(
+  t: Test,
+  app: FastifyInstance,
+  researcherId: number,
+  headers: Record<string, string>,
+  workIds: number[],
+) {
+  const res = await app.inject({
+    method: 'PATCH',
+    url: `/v1/researchers/${researcherId}/settings`,
+    headers,
+    payload: { excludedWorkIds: workIds },
+  })
+  t.equal(res.statusCode, 200)
+  await app.services.matchingProfiles.settled()
 }
 
 async function workId(app: FastifyInstance, researcherId: number, title: string): Promise<number> {
@@ -59,16 +77,6 @@ t.test('an excluded work leaves matching: profile, affinity, suggestions and the
   }
   type Listed = { researcher: { id: number }; explanation: { workPairs: { own: { id: number } }[] } }
   const suggested = async () => (await suggestionsOf(t, app, ada, owner)) as unknown as Listed[]
-  const setExcluded = async (workIds: number[]) => {
-    const res = await app.inject({
-      method: 'PATCH',
-      url: `/v1/researchers/${ada}/settings`,
-      headers: owner,
-      payload: { excludedWorkIds: workIds },
-    })
-    t.equal(res.statusCode, 200)
-    await app.services.matchingProfiles.settled()
-  }
 
   const before = await affinity()
   t.ok(before.score > 0.3, `the glacier paper makes Ada a glacier expert (${before.score})`)
@@ -79,7 +87,7 @@ t.test('an excluded work leaves matching: profile, affinity, suggestions and the
     'and suggests the glacier researcher to her',
   )
 
-  await setExcluded([misattributed])
+  await exclude(t, app, ada, owner, [misattributed])
   const after = await affinity()
   t.ok(after.score < 0.05, `excluded, it no longer counts (${after.score})`)
   t.notOk(
@@ -99,7 +107,7 @@ t.test('an excluded work leaves matching: profile, affinity, suggestions and the
       'no explanation names the excluded work',
     )
 
-  await setExcluded([])
+  await exclude(t, app, ada, owner, [])
   t.ok((await affinity()).score > 0.3, 'restored, it counts again')
 })
 
@@ -119,14 +127,7 @@ t.test('a researcher whose every work is excluded has no profile left', async (t
       )
     )[0]!.n
   t.equal(await profiles(), 1)
-  const res = await app.inject({
-    method: 'PATCH',
-    url: `/v1/researchers/${eve}/settings`,
-    headers: owner,
-    payload: { excludedWorkIds: works },
-  })
-  t.equal(res.statusCode, 200)
-  await app.services.matchingProfiles.settled()
+  await exclude(t, app, eve, owner, works)
   t.equal(await profiles(), 0, 'not the profile from before')
 
   // Releasing the record clears the exclusions, and the profile comes back.
@@ -154,13 +155,7 @@ t.test('dense centroids are built from the counted works only', async (t) => {
   const counted = async () => (await repository.workVectorsOf([ada], model!.modelId)).length
   const all = await counted()
   t.ok(all >= 2, `Ada's works have dense vectors (${all})`)
-  await app.inject({
-    method: 'PATCH',
-    url: `/v1/researchers/${ada}/settings`,
-    headers: owner,
-    payload: { excludedWorkIds: [misattributed] },
-  })
-  await app.services.matchingProfiles.settled()
+  await exclude(t, app, ada, owner, [misattributed])
   t.equal(await counted(), all - 1, 'the excluded work is not averaged in')
   const queued = await database.rows<{ id: number }>(
     sql`select researcher_id as id from researcher_refresh_queue where researcher_id = ${ada}`,
