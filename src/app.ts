@@ -1,5 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import { AccountExport } from './accounts/export.js'
+import { accountExportRoutes } from './accounts/export-routes.js'
 import { PasswordResetRepository } from './accounts/password-reset-repository.js'
 import { AccountsRepository } from './accounts/repository.js'
 import { accountsRoutes } from './accounts/routes.js'
@@ -193,7 +195,7 @@ export function createServices(
   const candidates = new CandidatesRepository(database)
   const dismissalsRepository = new DismissalsRepository(database)
   const matchingProfiles = new MatchingProfiles(new ProfilesRepository(database), events, log)
-  return {
+  const services = {
     realtime,
     push,
     notifications,
@@ -274,6 +276,15 @@ export function createServices(
       leaseSeconds: setting(config, 'EMBEDDING_LEASE_SECONDS'),
     }),
   }
+  const accountExport = new AccountExport(
+    {
+      ...services,
+      settings: services.researcherSettings,
+      dismissals: dismissalsRepository,
+    },
+    clock,
+  )
+  return { ...services, accountExport }
 }
 export type Services = ReturnType<typeof createServices>
 
@@ -313,6 +324,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }
   await app.register(healthRoutes, { health: services.health })
   await app.register(accountsRoutes, { accounts: services.accounts, rateLimit })
+  await app.register(accountExportRoutes, { exporter: services.accountExport, rateLimit })
   await app.register(researchersRoutes, { researchers: services.researchers })
   await app.register(catalogRoutes, { catalog: services.catalog })
   await app.register(researcherSettingsRoutes, { settings: services.settings })

@@ -9,6 +9,15 @@ const Err = Type.Ref('ErrorResponse')
 const security = [{ bearerAuth: [] }]
 const Seq = Type.Integer({ minimum: 0, maximum: 2_147_483_647 })
 
+export const ConversationSummary = Type.Object({
+  id: Type.Integer(),
+  lastSeq: Type.Integer(),
+  lastReadSeq: Type.Integer(),
+  members: Type.Array(
+    Type.Object({ accountId: Type.Integer(), researcherId: Type.Integer(), name: Type.String() }),
+  ),
+})
+
 export const conversationsRoutes: FastifyPluginAsyncTypebox<{ conversations: ConversationsService }> = async (
   app,
   { conversations },
@@ -21,22 +30,7 @@ export const conversationsRoutes: FastifyPluginAsyncTypebox<{ conversations: Con
         summary: 'My conversations with their last sequence number and my read marker',
         security,
         response: {
-          200: Type.Object({
-            items: Type.Array(
-              Type.Object({
-                id: Type.Integer(),
-                lastSeq: Type.Integer(),
-                lastReadSeq: Type.Integer(),
-                members: Type.Array(
-                  Type.Object({
-                    accountId: Type.Integer(),
-                    researcherId: Type.Integer(),
-                    name: Type.String(),
-                  }),
-                ),
-              }),
-            ),
-          }),
+          200: Type.Object({ items: Type.Array(ConversationSummary) }),
           401: Err,
           ...commonErrors,
         },

@@ -6,6 +6,11 @@ import type { BlocksService } from './blocks-service.js'
 
 const Err = Type.Ref('ErrorResponse')
 const security = [{ bearerAuth: [] }]
+export const BlockedResearcher = Type.Object({
+  researcherId: Type.Integer(),
+  name: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+})
 const ResearcherParams = Type.Object({ researcherId: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) })
 
 export const blocksRoutes: FastifyPluginAsyncTypebox<{ blocks: BlocksService }> = async (app, { blocks }) => {
@@ -54,15 +59,7 @@ export const blocksRoutes: FastifyPluginAsyncTypebox<{ blocks: BlocksService }> 
         summary: 'Researchers I blocked',
         security,
         response: {
-          200: Type.Object({
-            items: Type.Array(
-              Type.Object({
-                researcherId: Type.Integer(),
-                name: Type.String(),
-                createdAt: Type.String({ format: 'date-time' }),
-              }),
-            ),
-          }),
+          200: Type.Object({ items: Type.Array(BlockedResearcher) }),
           401: Err,
           403: Err,
           ...commonErrors,

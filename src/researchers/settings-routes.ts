@@ -7,7 +7,7 @@ import type { ResearcherSettingsService } from './settings-service.js'
 const err = Type.Ref('ErrorResponse')
 const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 })
 
-const Settings = Type.Object({
+export const Settings = Type.Object({
   openToCollaborate: Type.Boolean(),
   emphasisedTopicIds: Type.Array(Type.Integer()),
   excludedWorkIds: Type.Array(Type.Integer(), {

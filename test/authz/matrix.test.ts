@@ -270,6 +270,7 @@ const ROWS: Row[] = [
     }),
   },
   { route: 'GET /v1/me', expect: signedIn(200), prepare: () => ({ url: '/v1/me' }) },
+  { route: 'GET /v1/me/export', expect: signedIn(200), prepare: () => ({ url: '/v1/me/export' }) },
   {
     route: 'PATCH /v1/me',
     expect: signedIn(200),
