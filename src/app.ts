@@ -364,7 +364,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     everySeconds: services.realtime.REALTIME_OUTBOX_SWEEP_SECONDS,
   })
   const unsubscribe = subscribeFanout(services.events, services.notifications, app.log)
-  const closeDeleted = ({ accountId }: { accountId: number }) => services.push.disconnect([accountId])
+  const closeDeleted = ({ accountId, conversationIds }: { accountId: number; conversationIds: number[] }) => {
+    services.push.disconnect([accountId])
+    for (const conversationId of conversationIds)
+      services.push.conversationEvent(conversationId, 'conversation:closed', {
+        conversationId,
+        reason: 'member_deleted',
+      })
+  }
   services.events.on('account:deleted', closeDeleted)
   app.addHook('onClose', async () => {
     unsubscribe()

@@ -1,5 +1,5 @@
 import { and, eq, isNull, sql } from 'drizzle-orm'
-import { accounts, refreshTokens, researchers } from '../../db/schema/index.js'
+import { accounts, conversationMembers, refreshTokens, researchers } from '../../db/schema/index.js'
 import type { Role } from '../infra/auth/tokens.js'
 import type { Database, Executor } from '../infra/db/database.js'
 import { clearClaimantEdits } from '../researchers/settings-repository.js'
@@ -161,7 +161,7 @@ export class AccountsRepository {
   async deleteAccount(
     accountId: number,
     check: (currentHash: string) => Promise<boolean>,
-  ): Promise<{ deleted: boolean; releasedResearcherIds: number[] } | null> {
+  ): Promise<{ deleted: boolean; releasedResearcherIds: number[]; conversationIds: number[] } | null> {
     return this.database.db.transaction(async (tx) => {
       const [row] = await tx
         .select({ passwordHash: accounts.passwordHash })
@@ -169,7 +169,13 @@ export class AccountsRepository {
         .where(eq(accounts.id, accountId))
         .for('update')
       if (!row) return null
-      if (!(await check(row.passwordHash))) return { deleted: false, releasedResearcherIds: [] }
+      if (!(await check(row.passwordHash)))
+        return { deleted: false, releasedResearcherIds: [], conversationIds: [] }
+      // Read before the cascade takes the memberships: the other members are told afterwards.
+      const memberships = await tx
+        .select({ id: conversationMembers.conversationId })
+        .from(conversationMembers)
+        .where(eq(conversationMembers.accountId, accountId))
       const released = await tx
         .update(researchers)
         .set({ claimedByAccountId: null, updatedAt: sql`now()` })
@@ -177,7 +183,11 @@ export class AccountsRepository {
         .returning({ id: researchers.id })
       for (const { id } of released) await clearClaimantEdits(tx, id)
       await tx.delete(accounts).where(eq(accounts.id, accountId))
-      return { deleted: true, releasedResearcherIds: released.map((r) => r.id) }
+      return {
+        deleted: true,
+        releasedResearcherIds: released.map((r) => r.id),
+        conversationIds: memberships.map((m) => m.id),
+      }
     })
   }
 

@@ -16,8 +16,8 @@ export interface DomainEventMap {
       outboxId?: number
     },
   ]
-  /** Emitted after commit: the account is gone, and the records it claimed were let go. */
-  'account:deleted': [{ accountId: number; releasedResearcherIds: number[] }]
+  /** Emitted after commit: the account is gone, the records it claimed let go, its conversations closed. */
+  'account:deleted': [{ accountId: number; releasedResearcherIds: number[]; conversationIds: number[] }]
   /** Emitted after commit: the works that count as these researchers' expertise changed (settings). */
   'expertise:changed': [{ researcherIds: number[] }]
   /** Vectors of these works were stored: researcher profiles and suggestions built on them are stale. */

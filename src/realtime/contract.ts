@@ -179,6 +179,11 @@ export interface ServerToClientEvents extends NotificationEvents {
   'message:read': (receipt: { conversationId: number; accountId: number; seq: number }) => void
   'typing:start': (event: { conversationId: number; accountId: number }) => void
   'typing:stop': (event: { conversationId: number; accountId: number }) => void
+  /**
+   * The other member deleted their account: the history stays readable, nothing more can be sent
+   * (a send is a 409). Live only; a client that missed it sees one member in GET /v1/conversations.
+   */
+  'conversation:closed': (event: { conversationId: number; reason: 'member_deleted' }) => void
 }
 
 export interface SocketData {

@@ -8,7 +8,7 @@ import { openConversation } from '../helpers/conversation.js'
 import { freshDatabase } from '../helpers/database.js'
 import { ORCID_ANN, seedCatalogue, signUp, TEST_PASSWORD, type TestUser } from '../helpers/identity.js'
 import { createMember, type Member } from '../helpers/members.js'
-import { buildListening, connect, waitFor } from '../helpers/realtime.js'
+import { buildListening, connect, next, waitFor } from '../helpers/realtime.js'
 
 const count = async (database: Database, query: SQL) =>
   Number((await database.rows<{ n: number }>(query))[0]!.n)
@@ -74,6 +74,7 @@ t.test('deleting an account: its claim is let go, its sessions end, its messages
 
   const tab = await connect(t, url, { token: user.token })
   const closed = new Promise<string>((resolve) => tab.once('disconnect', resolve))
+  const otherTab = await connect(t, url, { token: other.token })
 
   const wrong = await erase(app, user, 'not my password')
   t.equal(wrong.statusCode, 403, 'a wrong password is refused')
@@ -81,9 +82,12 @@ t.test('deleting an account: its claim is let go, its sessions end, its messages
   t.equal((await app.inject({ url: '/v1/me', headers: user.headers })).statusCode, 200, 'and changes nothing')
   t.equal(tab.connected, true)
 
+  const ended = next<{ conversationId: number; reason: string }>(otherTab, 'conversation:closed')
   const erased = await erase(app, user, TEST_PASSWORD)
   t.equal(erased.statusCode, 204)
   t.equal(await closed, 'io server disconnect', 'the open tab is closed by the server')
+  t.same(await ended, { conversationId, reason: 'member_deleted' }, "the other member's tab is told")
+  t.equal(otherTab.connected, true, 'and stays connected')
 
   // The old credentials are dead everywhere, and a late request with them is a 401, not a 500.
   t.equal((await app.inject({ url: '/v1/me', headers: user.headers })).statusCode, 401)
