@@ -140,12 +140,7 @@ export class AccountsRepository {
     now: Date,
   ): Promise<boolean> {
     return this.database.db.transaction(async (tx) => {
-      const [row] = await tx
-        .select({ passwordHash: accounts.passwordHash })
-        .from(accounts)
-        .where(eq(accounts.id, accountId))
-        .for('update')
-      if (!row || !(await check(row.passwordHash))) return false
+      if ((await lockedPasswordCheck(tx, accountId, check)) !== 'accepted') return false
       await storePassword(tx, accountId, newHash, now)
       return true
     })
@@ -163,14 +158,9 @@ export class AccountsRepository {
     check: (currentHash: string) => Promise<boolean>,
   ): Promise<{ deleted: boolean; releasedResearcherIds: number[]; conversationIds: number[] } | null> {
     return this.database.db.transaction(async (tx) => {
-      const [row] = await tx
-        .select({ passwordHash: accounts.passwordHash })
-        .from(accounts)
-        .where(eq(accounts.id, accountId))
-        .for('update')
-      if (!row) return null
-      if (!(await check(row.passwordHash)))
-        return { deleted: false, releasedResearcherIds: [], conversationIds: [] }
+      const checked = await lockedPasswordCheck(tx, accountId, check)
+      if (checked === 'missing') return null
+      if (checked === 'refused') return { deleted: false, releasedResearcherIds: [], conversationIds: [] }
       // Read before the cascade takes the memberships: the other members are told afterwards.
       const memberships = await tx
         .select({ id: conversationMembers.conversationId })
@@ -197,6 +187,24 @@ export class AccountsRepository {
       .set({ revokedAt: now })
       .where(and(eq(refreshTokens.accountId, accountId), isNull(refreshTokens.revokedAt)))
   }
+}
+
+/**
+ * Locks the account's row for the rest of the transaction and runs `check` on its password hash
+ * under that lock: two requests made with the same password then see each other's changes.
+ */
+async function lockedPasswordCheck(
+  tx: Executor,
+  accountId: number,
+  check: (currentHash: string) => Promise<boolean>,
+): Promise<'missing' | 'refused' | 'accepted'> {
+  const [row] = await tx
+    .select({ passwordHash: accounts.passwordHash })
+    .from(accounts)
+    .where(eq(accounts.id, accountId))
+    .for('update')
+  if (!row) return 'missing'
+  return (await check(row.passwordHash)) ? 'accepted' : 'refused'
 }
 
 /** A new password ends every session of the account. The account as it now is, if it exists. */
