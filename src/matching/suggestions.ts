@@ -197,7 +197,7 @@ export class SuggestionsService {
       cached && !cached.stale && now.getTime() - cached.computedAt.getTime() < this.settings.maxAgeMs
     const ranking = fresh
       ? cached.payload
-      : await this.recompute(researcherId, options, key, cached?.payload ?? null)
+      : await this.recompute(researcherId, options, key, cached?.payload ?? null, dismissed)
     const excludeIds = [...(options.excludeIds ?? []), ...dismissed]
     const { ranked, meta, explanations } = await this.select(
       researcherId,
@@ -247,6 +247,8 @@ export class SuggestionsService {
     options: PoolOptions,
     key: string,
     previous: StoredRanking | null,
+    /** The claimant's dismissals, as the caller already read them. */
+    dismissedIds: readonly number[],
   ): Promise<StoredRanking> {
     const ranking = await this.rankCandidates(researcherId, options)
     const ahead = ranking.candidates.slice(0, EVIDENCE_AHEAD)
@@ -260,7 +262,7 @@ export class SuggestionsService {
     await this.cache.put(researcherId, key, ranking, new Date(ranking.computedAt))
     if (previous) {
       // The head of the list the claimant sees: someone they dismissed is never announced.
-      const dismissed = new Set(await this.dismissals.ids(researcherId))
+      const dismissed = new Set(dismissedIds)
       const head = (r: StoredRanking) =>
         r.candidates.filter((c) => !dismissed.has(c.id)).slice(0, DEFAULT_SUGGESTION_LIMIT)
       const known = new Set(head(previous).map((c) => c.id))
@@ -496,7 +498,7 @@ export class SuggestionsService {
     const key = rankingKey({})
     for (const id of await this.cache.staleAmong(researcherIds, key)) {
       const cached = await this.cache.get<StoredRanking>(id, key)
-      if (cached?.stale) await this.recompute(id, {}, key, cached.payload)
+      if (cached?.stale) await this.recompute(id, {}, key, cached.payload, await this.dismissals.ids(id))
     }
   }
 }
