@@ -8,7 +8,6 @@ import type { InvitationsService } from '../invitations/service.js'
 import { DISMISSALS_PER_RECORD } from '../matching/dismissals.js'
 import type { DismissalsRepository } from '../matching/dismissals-repository.js'
 import type { NotificationsService } from '../notifications/service.js'
-import type { MessageView, NotificationView } from '../realtime/contract.js'
 import type { ResearcherSettingsRepository } from '../researchers/settings-repository.js'
 import type { AccountsService } from './service.js'
 
@@ -71,30 +70,16 @@ export class AccountExport {
       conversations: await Promise.all(
         (await this.from.conversations.list(accountId)).items.map(async (c) => ({
           ...c,
-          messages: await this.messages(accountId, c.id),
+          messages: await afterCursor(
+            (afterSeq) => this.from.conversations.history(accountId, c.id, { afterSeq, limit: PAGE }),
+            (m) => m.seq,
+          ),
         })),
       ),
-      notifications: await this.notifications(accountId),
-    }
-  }
-
-  private async messages(accountId: number, conversationId: number): Promise<MessageView[]> {
-    const out: MessageView[] = []
-    for (let afterSeq = 0; ; ) {
-      const page = await this.from.conversations.history(accountId, conversationId, { afterSeq, limit: PAGE })
-      out.push(...page.items)
-      if (!page.hasMore || page.items.length === 0) return out
-      afterSeq = page.items.at(-1)!.seq
-    }
-  }
-
-  private async notifications(accountId: number): Promise<NotificationView[]> {
-    const out: NotificationView[] = []
-    for (let after = 0; ; ) {
-      const page = await this.from.notifications.list(accountId, after, PAGE)
-      out.push(...page.items)
-      if (!page.hasMore || page.items.length === 0) return out
-      after = page.items.at(-1)!.id
+      notifications: await afterCursor(
+        (after) => this.from.notifications.list(accountId, after, PAGE),
+        (n) => n.id,
+      ),
     }
   }
 }
@@ -106,5 +91,19 @@ async function paged<T>(read: (offset: number) => Promise<{ items: T[]; page: { 
     const { items, page } = await read(out.length)
     out.push(...items)
     if (items.length === 0 || out.length >= page.total) return out
+  }
+}
+
+/** Every item of a list read in pages "after the last one seen" (sequence numbers, ids). */
+async function afterCursor<T>(
+  read: (after: number) => Promise<{ items: T[]; hasMore: boolean }>,
+  cursorOf: (item: T) => number,
+) {
+  const out: T[] = []
+  for (let after = 0; ; ) {
+    const page = await read(after)
+    out.push(...page.items)
+    if (!page.hasMore || page.items.length === 0) return out
+    after = cursorOf(page.items.at(-1)!)
   }
 }
