@@ -34,7 +34,7 @@ import { TokenService } from './infra/auth/tokens.js'
 import { type Clock, systemClock } from './infra/clock.js'
 import type { Database } from './infra/db/database.js'
 import type { Embedder, EmbedderStatus } from './infra/embedder/embedder.js'
-import { DomainEvents } from './infra/events.js'
+import { type DomainEventMap, DomainEvents } from './infra/events.js'
 import { installErrorHandler } from './infra/http/error-handler.js'
 import { installInputGuard } from './infra/http/input-guard.js'
 import { loggerOptions } from './infra/http/logging.js'
@@ -364,13 +364,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     everySeconds: services.realtime.REALTIME_OUTBOX_SWEEP_SECONDS,
   })
   const unsubscribe = subscribeFanout(services.events, services.notifications, app.log)
-  const closeDeleted = ({ accountId, conversationIds }: { accountId: number; conversationIds: number[] }) => {
+  const closeDeleted = ({ accountId, closed }: DomainEventMap['account:deleted'][0]) => {
     services.push.disconnect([accountId])
-    for (const conversationId of conversationIds)
-      services.push.conversationEvent(conversationId, 'conversation:closed', {
-        conversationId,
-        reason: 'member_deleted',
-      })
+    services.notifications.deliver(closed)
   }
   services.events.on('account:deleted', closeDeleted)
   app.addHook('onClose', async () => {

@@ -1,7 +1,16 @@
-import { and, eq, isNull, sql } from 'drizzle-orm'
-import { accounts, conversationMembers, refreshTokens, researchers } from '../../db/schema/index.js'
+import { and, eq, isNull, ne, sql } from 'drizzle-orm'
+import {
+  accounts,
+  conversationMembers,
+  notificationRecipients,
+  notifications,
+  refreshTokens,
+  researchers,
+} from '../../db/schema/index.js'
 import type { Role } from '../infra/auth/tokens.js'
 import type { Database, Executor } from '../infra/db/database.js'
+import type { StoredNotification } from '../infra/events.js'
+import { insertNotification } from '../notifications/repository.js'
 import { clearClaimantEdits } from '../researchers/settings-repository.js'
 
 export interface AccountRow {
@@ -150,34 +159,63 @@ export class AccountsRepository {
    * Deletes the account if `check` accepts its password hash, in one transaction under the account's
    * row lock. The record it claimed stays (author records are public) but is let go, with the
    * claimant's choices; everything else of the account's goes with it through the foreign keys,
-   * except the messages it sent, which stay with their conversations without a sender. Null when
-   * the account is gone already; otherwise whether it was deleted and which records it let go.
+   * except the messages it sent, which stay with their conversations without a sender. The members
+   * it leaves behind get a stored `conversation:closed`, so a tab that was offline learns it too.
+   * Null when the account is gone already; otherwise whether it was deleted, which records it let go
+   * and the notifications to push.
    */
   async deleteAccount(
     accountId: number,
     check: (currentHash: string) => Promise<boolean>,
-  ): Promise<{ deleted: boolean; releasedResearcherIds: number[]; conversationIds: number[] } | null> {
+  ): Promise<{ deleted: boolean; releasedResearcherIds: number[]; closed: StoredNotification[] } | null> {
     return this.database.db.transaction(async (tx) => {
       const checked = await lockedPasswordCheck(tx, accountId, check)
       if (checked === 'missing') return null
-      if (checked === 'refused') return { deleted: false, releasedResearcherIds: [], conversationIds: [] }
-      // Read before the cascade takes the memberships: the other members are told afterwards.
-      const memberships = await tx
+      if (checked === 'refused') return { deleted: false, releasedResearcherIds: [], closed: [] }
+      // Read before the cascade takes the memberships: the other members are told.
+      const mine = tx
         .select({ id: conversationMembers.conversationId })
         .from(conversationMembers)
         .where(eq(conversationMembers.accountId, accountId))
+      const leftBehind = await tx
+        .select({
+          conversationId: conversationMembers.conversationId,
+          accountId: conversationMembers.accountId,
+        })
+        .from(conversationMembers)
+        .where(
+          and(
+            sql`${conversationMembers.conversationId} in ${mine}`,
+            ne(conversationMembers.accountId, accountId),
+          ),
+        )
+        .orderBy(conversationMembers.conversationId)
       const released = await tx
         .update(researchers)
         .set({ claimedByAccountId: null, updatedAt: sql`now()` })
         .where(eq(researchers.claimedByAccountId, accountId))
         .returning({ id: researchers.id })
       for (const { id } of released) await clearClaimantEdits(tx, id)
+      // Notifications only this account received would stay behind without a recipient.
+      await tx.delete(notifications).where(
+        sql`${notifications.id} in (
+          select ${notificationRecipients.notificationId} from ${notificationRecipients}
+          where ${notificationRecipients.accountId} = ${accountId})
+        and not exists (
+          select 1 from ${notificationRecipients} others
+          where others.notification_id = ${notifications.id} and others.account_id <> ${accountId})`,
+      )
       await tx.delete(accounts).where(eq(accounts.id, accountId))
-      return {
-        deleted: true,
-        releasedResearcherIds: released.map((r) => r.id),
-        conversationIds: memberships.map((m) => m.id),
+      const closed: StoredNotification[] = []
+      // Last, as insertNotification requires: it takes the notification order lock.
+      for (const [conversationId, accountIds] of groupByConversation(leftBehind)) {
+        const data = { conversationId, reason: 'member_deleted' as const }
+        closed.push({
+          notification: await insertNotification(tx, 'conversation:closed', data, accountIds),
+          accountIds,
+        })
       }
+      return { deleted: true, releasedResearcherIds: released.map((r) => r.id), closed }
     })
   }
 
@@ -223,4 +261,11 @@ export async function storePassword(
   // whose revocation of every session would end the new one too.
   await tx.delete(refreshTokens).where(eq(refreshTokens.accountId, accountId))
   return account
+}
+
+function groupByConversation(rows: readonly { conversationId: number; accountId: number }[]) {
+  const out = new Map<number, number[]>()
+  for (const { conversationId, accountId } of rows)
+    out.set(conversationId, [...(out.get(conversationId) ?? []), accountId])
+  return out
 }

@@ -164,7 +164,7 @@ export class AccountsService {
     this.events.emit('account:deleted', {
       accountId: principal.accountId,
       releasedResearcherIds: outcome.releasedResearcherIds,
-      conversationIds: outcome.conversationIds,
+      closed: outcome.closed,
     })
   }
 

@@ -1,4 +1,11 @@
 import { EventEmitter } from 'node:events'
+import type { NotificationView } from '../realtime/contract.js'
+
+/** A notification stored inside a writer's transaction, to push once that has committed. */
+export interface StoredNotification {
+  notification: NotificationView
+  accountIds: readonly number[]
+}
 
 /** What one part of the service tells the others, in process; the realtime layer fans it out. */
 export interface DomainEventMap {
@@ -16,8 +23,11 @@ export interface DomainEventMap {
       outboxId?: number
     },
   ]
-  /** Emitted after commit: the account is gone, the records it claimed let go, its conversations closed. */
-  'account:deleted': [{ accountId: number; releasedResearcherIds: number[]; conversationIds: number[] }]
+  /**
+   * Emitted after commit: the account is gone and the records it claimed let go. `closed` holds the
+   * stored `conversation:closed` notifications for the members it leaves behind, to push.
+   */
+  'account:deleted': [{ accountId: number; releasedResearcherIds: number[]; closed: StoredNotification[] }]
   /** Emitted after commit: the works that count as these researchers' expertise changed (settings). */
   'expertise:changed': [{ researcherIds: number[] }]
   /** Vectors of these works were stored: researcher profiles and suggestions built on them are stale. */

@@ -1,5 +1,5 @@
-import type { DomainEventMap } from '../infra/events.js'
-import type { NotificationPage, NotificationView } from '../realtime/contract.js'
+import type { DomainEventMap, StoredNotification } from '../infra/events.js'
+import type { NotificationPage } from '../realtime/contract.js'
 import type { Push } from '../realtime/push.js'
 import type { FollowersLookup } from './followers.js'
 import type { NotificationsRepository, OutboxRow, PlannedNotification } from './repository.js'
@@ -22,7 +22,7 @@ export class NotificationsService {
   }
 
   /** Pushes what another capability stored inside its own transaction, once that has committed. */
-  deliver(stored: readonly { notification: NotificationView; accountIds: readonly number[] }[]): void {
+  deliver(stored: readonly StoredNotification[]): void {
     for (const { notification, accountIds } of stored) this.push.notify(accountIds, notification)
   }
 

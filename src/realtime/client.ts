@@ -18,6 +18,7 @@ const NOTIFICATION_EVENTS = [
   'follow:follower',
   'claim:decided',
   'suggestion:new',
+  'conversation:closed',
 ] as const satisfies readonly NotificationView['type'][]
 
 export interface RealtimeClientOptions {

@@ -68,6 +68,14 @@ export const NotificationView = Type.Union([
     'suggestion:new',
     Type.Object({ researcherId: Id, suggestedResearcherId: Id, score: Type.Number() }),
   ),
+  /**
+   * The other member deleted their account: the history stays readable, nothing more can be sent
+   * (a send is a 409). Stored like the others, so a tab that was offline gets it on resume.
+   */
+  notification(
+    'conversation:closed',
+    Type.Object({ conversationId: Id, reason: Type.Literal('member_deleted') }),
+  ),
 ])
 export type NotificationView = Static<typeof NotificationView>
 export type NotificationType = NotificationView['type']
@@ -179,11 +187,6 @@ export interface ServerToClientEvents extends NotificationEvents {
   'message:read': (receipt: { conversationId: number; accountId: number; seq: number }) => void
   'typing:start': (event: { conversationId: number; accountId: number }) => void
   'typing:stop': (event: { conversationId: number; accountId: number }) => void
-  /**
-   * The other member deleted their account: the history stays readable, nothing more can be sent
-   * (a send is a 409). Live only; a client that missed it sees one member in GET /v1/conversations.
-   */
-  'conversation:closed': (event: { conversationId: number; reason: 'member_deleted' }) => void
 }
 
 export interface SocketData {

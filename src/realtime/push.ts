@@ -25,7 +25,7 @@ export interface Push {
   message(memberAccountIds: readonly number[], message: MessageView, exceptSocketId?: string): void
   /** Lets every connected tab of these accounts into a conversation opened while they were online. */
   joinConversation(accountIds: readonly number[], conversationId: number): void
-  conversationEvent<E extends 'message:read' | 'typing:start' | 'typing:stop' | 'conversation:closed'>(
+  conversationEvent<E extends 'message:read' | 'typing:start' | 'typing:stop'>(
     conversationId: number,
     event: E,
     payload: Parameters<ServerToClientEvents[E]>[0],
@@ -67,7 +67,7 @@ export class SocketPush implements Push {
     this.io.in(accountIds.map(userRoom)).socketsJoin(conversationRoom(conversationId))
   }
 
-  conversationEvent<E extends 'message:read' | 'typing:start' | 'typing:stop' | 'conversation:closed'>(
+  conversationEvent<E extends 'message:read' | 'typing:start' | 'typing:stop'>(
     conversationId: number,
     event: E,
     payload: Parameters<ServerToClientEvents[E]>[0],

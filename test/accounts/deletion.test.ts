@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { io } from 'socket.io-client'
 import t from 'tap'
 import type { Database } from '../../src/infra/db/database.js'
+import type { NotificationView } from '../../src/realtime/contract.js'
 import { build } from '../helpers/build.js'
 import { openConversation } from '../helpers/conversation.js'
 import { freshDatabase } from '../helpers/database.js'
@@ -12,6 +13,8 @@ import { buildListening, connect, next, waitFor } from '../helpers/realtime.js'
 
 const count = async (database: Database, query: SQL) =>
   Number((await database.rows<{ n: number }>(query))[0]!.n)
+
+const auth = (token: string) => ({ authorization: `Bearer ${token}` })
 
 const erase = (app: FastifyInstance, user: TestUser, password: string) =>
   app.inject({ method: 'DELETE', url: '/v1/me', headers: user.headers, payload: { password } })
@@ -82,12 +85,38 @@ t.test('deleting an account: its claim is let go, its sessions end, its messages
   t.equal((await app.inject({ url: '/v1/me', headers: user.headers })).statusCode, 200, 'and changes nothing')
   t.equal(tab.connected, true)
 
-  const ended = next<{ conversationId: number; reason: string }>(otherTab, 'conversation:closed')
+  const onlyAnns = sql`select count(*) as n from notifications where type = 'claim:decided'`
+  t.equal(await count(database, onlyAnns), 1, "Ann's claim decision was stored for her alone")
+  const otherSeen = (await app.inject({ url: '/v1/notifications', headers: auth(other.token) })).json().items
+  const ended = next<NotificationView>(otherTab, 'conversation:closed')
   const erased = await erase(app, user, TEST_PASSWORD)
   t.equal(erased.statusCode, 204)
   t.equal(await closed, 'io server disconnect', 'the open tab is closed by the server')
-  t.same(await ended, { conversationId, reason: 'member_deleted' }, "the other member's tab is told")
-  t.equal(otherTab.connected, true, 'and stays connected')
+  const notice = await ended
+  t.match(notice, { type: 'conversation:closed', data: { conversationId, reason: 'member_deleted' } })
+  t.equal(otherTab.connected, true, "the other member's tab is told, and stays connected")
+
+  // A tab that was offline gets the same notice on resume: it was stored, not only pushed.
+  const replayed: NotificationView[] = []
+  const resumed = await connect(
+    t,
+    url,
+    { token: other.token, lastNotificationId: otherSeen.at(-1).id },
+    (s) => s.once('notifications:replay', (page) => replayed.push(...page.items)),
+  )
+  await waitFor(async () => replayed.length > 0)
+  t.same(replayed, [notice], 'replayed on reconnect')
+  resumed.disconnect()
+  t.equal(await count(database, onlyAnns), 0, 'what only the deleted account received goes with it')
+  t.equal(
+    await count(
+      database,
+      sql`select count(*) as n from notifications n
+        where not exists (select 1 from notification_recipients r where r.notification_id = n.id)`,
+    ),
+    0,
+    'no notification is left without a recipient',
+  )
 
   // The old credentials are dead everywhere, and a late request with them is a 401, not a 500.
   t.equal((await app.inject({ url: '/v1/me', headers: user.headers })).statusCode, 401)
