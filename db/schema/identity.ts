@@ -181,15 +181,15 @@ export const excludedWorks = pgTable(
 /**
  * Reports that a record is fake or misattributed; one per account and record. Open and upheld
  * reports lower trust; a dismissed one no longer does, and its reporter cannot file it again.
+ * A report outlives its reporter's account, without the reporter: an operator's decision on it,
+ * and the concern while it is open, are about the record, not about who raised them.
  */
 export const recordReports = pgTable(
   'record_reports',
   {
     id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
     researcherId: integer('researcher_id').notNull().references(researcherRef, { onDelete: 'cascade' }),
-    reporterAccountId: integer('reporter_account_id')
-      .notNull()
-      .references(accountRef, { onDelete: 'cascade' }),
+    reporterAccountId: integer('reporter_account_id').references(accountRef, { onDelete: 'set null' }),
     reason: text('reason').notNull(),
     status: text('status').$type<'open' | 'dismissed' | 'upheld'>().notNull().default('open'),
     decidedByAccountId: integer('decided_by_account_id').references(accountRef, { onDelete: 'set null' }),

@@ -8,7 +8,7 @@ export interface ReportRow {
   id: number
   researcherId: number
   researcherName: string
-  reporterAccountId: number
+  reporterAccountId: number | null
   reason: string
   status: ReportStatus
   decidedByAccountId: number | null

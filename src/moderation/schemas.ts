@@ -18,7 +18,8 @@ export const ReportQueueQuery = Type.Object({
 export const Report = Type.Object({
   id: Type.Integer(),
   researcher: Type.Object({ id: Type.Integer(), name: Type.String() }),
-  reporterAccountId: Type.Integer(),
+  /** Null once the reporter deleted their account: the report stays with the record. */
+  reporterAccountId: Nullable(Type.Integer()),
   reason: Type.String(),
   status: ReportStatus,
   decidedByAccountId: Nullable(Type.Integer()),

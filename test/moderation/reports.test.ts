@@ -1,6 +1,6 @@
 import t from 'tap'
 import { build } from '../helpers/build.js'
-import { seedCatalogue, signUp } from '../helpers/identity.js'
+import { seedCatalogue, signUp, TEST_PASSWORD } from '../helpers/identity.js'
 
 t.test('operators work through the report queue; dismissing restores trust', async (t) => {
   const app = await build(t)
@@ -89,4 +89,64 @@ t.test('operators work through the report queue; dismissing restores trust', asy
     400,
   )
   t.same(await queue('?status=upheld'), before, 'refused decisions change nothing')
+})
+
+t.test("a report outlives its reporter's account, without the reporter", async (t) => {
+  const app = await build(t)
+  const { ann, bob } = await seedCatalogue(app)
+  const admin = await signUp(app, 'admin')
+  const trust = async (id: number) => (await app.inject({ url: `/v1/researchers/${id}` })).json().trust.score
+  await app.inject({
+    method: 'PUT',
+    url: `/v1/admin/researchers/${ann}/verification`,
+    headers: admin.headers,
+  })
+  await app.inject({
+    method: 'PUT',
+    url: `/v1/admin/researchers/${bob}/verification`,
+    headers: admin.headers,
+  })
+  const [annClean, bobClean] = [await trust(ann), await trust(bob)]
+  const reporter = await signUp(app)
+  for (const id of [ann, bob]) {
+    const res = await app.inject({
+      method: 'POST',
+      url: `/v1/researchers/${id}/reports`,
+      headers: reporter.headers,
+      payload: { reason: `record ${id} is fake` },
+    })
+    t.equal(res.statusCode, 204)
+  }
+  const open = (await app.inject({ url: '/v1/admin/reports', headers: admin.headers })).json().items
+  const upheld = await app.inject({
+    method: 'POST',
+    url: `/v1/admin/reports/${open[0].id}/decision`,
+    headers: admin.headers,
+    payload: { decision: 'uphold' },
+  })
+  t.equal(upheld.statusCode, 200)
+
+  const erased = await app.inject({
+    method: 'DELETE',
+    url: '/v1/me',
+    headers: reporter.headers,
+    payload: { password: TEST_PASSWORD },
+  })
+  t.equal(erased.statusCode, 204)
+
+  t.equal(await trust(ann), annClean - 10, 'the upheld report still counts against the fake record')
+  t.equal(await trust(bob), bobClean - 10, 'and so does the open one, until an operator decides it')
+  const stillOpen = (await app.inject({ url: '/v1/admin/reports', headers: admin.headers })).json()
+  t.match(stillOpen.items, [
+    { researcher: { id: bob }, reason: `record ${bob} is fake`, reporterAccountId: null },
+  ])
+  const decided = await app.inject({
+    method: 'POST',
+    url: `/v1/admin/reports/${stillOpen.items[0].id}/decision`,
+    headers: admin.headers,
+    payload: { decision: 'dismiss' },
+  })
+  t.equal(decided.statusCode, 200, 'an operator can still decide it')
+  t.equal(decided.json().reporterAccountId, null)
+  t.equal(await trust(bob), bobClean)
 })
