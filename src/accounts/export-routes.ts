@@ -27,6 +27,15 @@ const ExportDocument = Type.Object({
     }),
     Type.Null(),
   ]),
+  /** Reports the account filed against records, with where each stands. */
+  reportsFiled: Type.Array(
+    Type.Object({
+      researcherId: Type.Integer(),
+      reason: Type.String(),
+      status: Type.Union([Type.Literal('open'), Type.Literal('dismissed'), Type.Literal('upheld')]),
+      createdAt: Timestamp,
+    }),
+  ),
   following: FollowingPage.properties.items,
   blocks: Type.Array(BlockedResearcher),
   invitations: Type.Object({ received: Type.Array(InvitationView), sent: Type.Array(InvitationView) }),

@@ -9,6 +9,7 @@ import { DISMISSALS_PER_RECORD } from '../matching/dismissals.js'
 import type { DismissalsRepository } from '../matching/dismissals-repository.js'
 import type { NotificationsService } from '../notifications/service.js'
 import type { ResearcherSettingsRepository } from '../researchers/settings-repository.js'
+import type { TrustService } from '../trust/service.js'
 import type { AccountsService } from './service.js'
 
 /** Where the parts of an account's data live; each capability answers for its own. */
@@ -22,6 +23,7 @@ export interface ExportSources {
   invitations: InvitationsService
   conversations: ConversationsService
   notifications: NotificationsService
+  trust: TrustService
 }
 
 const PAGE = 100
@@ -57,6 +59,7 @@ export class AccountExport {
                 dismissedAt: d.dismissedAt.toISOString(),
               })),
             },
+      reportsFiled: await this.from.trust.reportsFiledBy(principal),
       following: await paged((offset) => this.from.follows.following(principal, PAGE, offset)),
       blocks: record === null ? [] : (await this.from.blocks.list(accountId)).items,
       invitations: {

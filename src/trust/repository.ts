@@ -9,6 +9,13 @@ import {
 } from '../../db/schema/index.js'
 import type { Database } from '../infra/db/database.js'
 
+export interface FiledReport {
+  researcherId: number
+  reason: string
+  status: 'open' | 'dismissed' | 'upheld'
+  createdAt: Date
+}
+
 export interface RawSignals {
   externalId: string
   orcid: string | null
@@ -57,6 +64,20 @@ export class TrustRepository {
       .from(researchers)
       .where(eq(researchers.id, researcherId))
     return Boolean(row)
+  }
+
+  /** The reports an account filed, oldest first, as their reporter may see them. */
+  async filedBy(accountId: number): Promise<FiledReport[]> {
+    return this.database.db
+      .select({
+        researcherId: recordReports.researcherId,
+        reason: recordReports.reason,
+        status: recordReports.status,
+        createdAt: recordReports.createdAt,
+      })
+      .from(recordReports)
+      .where(eq(recordReports.reporterAccountId, accountId))
+      .orderBy(recordReports.id)
   }
 
   /** One report per account and record; a repeat is a no-op. */

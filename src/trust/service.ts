@@ -33,6 +33,14 @@ export class TrustService {
     await this.repository.report(researcherId, principal.accountId, reason.trim())
   }
 
+  /** What the caller reported; the operator's identity and note stay with the operators. */
+  async reportsFiledBy(principal: Principal) {
+    return (await this.repository.filedBy(principal.accountId)).map((r) => ({
+      ...r,
+      createdAt: r.createdAt.toISOString(),
+    }))
+  }
+
   async setAdminVerified(admin: Principal, researcherId: number, verified: boolean): Promise<TrustSnapshot> {
     await this.ensureExists(researcherId)
     await this.repository.setAdminVerified(researcherId, admin.accountId, verified)

@@ -17,6 +17,7 @@ t.test('an account exports everything kept about it, and nothing of anyone else'
   await as('PUT', `/v1/researchers/${ann}/suggestions/dismissed/${dana}`)
   await as('PUT', `/v1/researchers/${bob}/follow`)
   await as('PUT', `/v1/blocks/${cai}`)
+  await as('POST', `/v1/researchers/${bob}/reports`, { reason: 'Two people merged into one record' })
   const other = await createMember(database, app.services.tokens, { name: 'Olga Other' })
   const me = {
     accountId: user.accountId,
@@ -52,6 +53,10 @@ t.test('an account exports everything kept about it, and nothing of anyone else'
     doc.following.map((f: { researcherId: number }) => f.researcherId),
     [bob],
   )
+  t.match(doc.reportsFiled, [
+    { researcherId: bob, reason: 'Two people merged into one record', status: 'open' },
+  ])
+  t.equal(doc.reportsFiled.length, 1)
   t.same(
     doc.blocks.map((b: { researcherId: number }) => b.researcherId),
     [cai],
@@ -77,6 +82,7 @@ t.test('an account exports everything kept about it, and nothing of anyone else'
   t.notOk(JSON.stringify(theirs.json()).includes(user.email), "no one else's email")
   t.equal(theirs.json().conversations[0].messages.length, 120)
   t.same(theirs.json().following, [])
+  t.same(theirs.json().reportsFiled, [], "not Ann's reports")
 
   const anonymous = await app.inject({ url: '/v1/me/export' })
   t.equal(anonymous.statusCode, 401)
@@ -92,6 +98,7 @@ t.test('an account without a record exports without one', async (t) => {
     account: { id: user.accountId, researcherId: null },
     claims: [],
     record: null,
+    reportsFiled: [],
     following: [],
     blocks: [],
     invitations: { received: [], sent: [] },
