@@ -160,6 +160,9 @@ export const notificationRecipients = pgTable(
   },
   (table) => [
     primaryKey({ name: 'notification_recipients_pkey', columns: [table.accountId, table.notificationId] }),
+    // Deleting a notification (an account deletion takes those only it received) looks its
+    // recipients up by notification: without this, each one scans the table.
+    index('notification_recipients_notification_idx').on(table.notificationId),
   ],
 )
 

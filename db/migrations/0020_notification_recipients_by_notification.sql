@@ -1,0 +1,1 @@
+CREATE INDEX "notification_recipients_notification_idx" ON "notification_recipients" USING btree ("notification_id");
