@@ -1,4 +1,4 @@
-import { and, count, desc, eq } from 'drizzle-orm'
+import { and, count, desc, eq, sql } from 'drizzle-orm'
 import { dismissedSuggestions, institutions, researchers } from '../../db/schema/index.js'
 import type { Database } from '../infra/db/database.js'
 import { lockAsClaimant } from '../researchers/settings-repository.js'
@@ -29,19 +29,13 @@ export class DismissalsRepository {
     return this.database.db.transaction(async (tx) => {
       if (!(await lockAsClaimant(tx, researcherId, accountId))) return 'not-claimant'
       const [stored] = await tx
-        .select({ n: count() })
+        .select({
+          n: count(),
+          already: sql<boolean>`coalesce(bool_or(${dismissedSuggestions.dismissedResearcherId} = ${candidateId}), false)`,
+        })
         .from(dismissedSuggestions)
         .where(eq(dismissedSuggestions.researcherId, researcherId))
-      const [already] = await tx
-        .select({ id: dismissedSuggestions.dismissedResearcherId })
-        .from(dismissedSuggestions)
-        .where(
-          and(
-            eq(dismissedSuggestions.researcherId, researcherId),
-            eq(dismissedSuggestions.dismissedResearcherId, candidateId),
-          ),
-        )
-      if (already) return 'dismissed'
+      if (stored?.already) return 'dismissed'
       if ((stored?.n ?? 0) >= cap) return 'full'
       await tx
         .insert(dismissedSuggestions)
