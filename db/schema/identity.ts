@@ -135,6 +135,18 @@ export const researcherVerifications = pgTable('researcher_verifications', {
   createdAt,
 })
 
+/**
+ * An operator took the record out of matching (a fake or hijacked profile): it is no longer
+ * suggested, found as an expert, claimed or invited, and its claimant cannot send invitations.
+ * The public record stays readable, flagged.
+ */
+export const researcherSuspensions = pgTable('researcher_suspensions', {
+  researcherId: integer('researcher_id').primaryKey().references(researcherRef, { onDelete: 'cascade' }),
+  reason: text('reason').notNull(),
+  suspendedByAccountId: integer('suspended_by_account_id').references(accountRef, { onDelete: 'set null' }),
+  createdAt,
+})
+
 export const follows = pgTable(
   'follows',
   {

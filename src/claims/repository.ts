@@ -10,6 +10,7 @@ import {
 } from '../../db/schema/index.js'
 import type { Database, Executor } from '../infra/db/database.js'
 import { appendOutbox } from '../infra/outbox.js'
+import { isSuspended } from '../moderation/suspended.js'
 import { clearClaimantEdits } from '../researchers/settings-repository.js'
 
 export type ClaimStatus = 'pending' | 'approved' | 'rejected' | 'released'
@@ -55,10 +56,11 @@ export class ClaimStore {
         orcid: researchers.orcid,
         institutionId: researchers.institutionId,
         claimedByAccountId: researchers.claimedByAccountId,
+        suspended: sql<boolean>`${isSuspended(researchers.id)}`,
       })
       .from(researchers)
       .where(eq(researchers.id, id))
-      .for('update')
+      .for('update', { of: researchers })
     return row ?? null
   }
 

@@ -62,6 +62,10 @@ export class ClaimsService {
       this.inDecision(async (store) => {
         const record = await store.lockResearcher(researcherId)
         if (!record) throw new NotFoundError('Researcher', researcherId)
+        if (record.suspended)
+          throw new ConflictError('An operator suspended this record; it cannot be claimed', {
+            reason: 'RECORD_SUSPENDED',
+          })
         await this.ensureAccountFree(store, accountId, researcherId)
         const live = await store.liveClaims(researcherId)
         if (live.some((c) => c.accountId === accountId))
@@ -140,8 +144,10 @@ export class ClaimsService {
         if (claim.stage !== 'awaiting_email')
           throw new ConflictError('This claim is not waiting for an email code')
         await store.consumeCode(current.id)
+        // A suspension since the claim was filed sends it to a person, as a contest does.
         const contested =
           record?.claimedByAccountId != null ||
+          record?.suspended === true ||
           (await store.liveClaims(claim.researcherId)).some((c) => c.accountId !== claim.accountId)
         if (contested) {
           return { claim: await store.updateClaim(claimId, { stage: 'in_review', reviewReason: 'conflict' }) }

@@ -1,6 +1,9 @@
-import { eq, or } from 'drizzle-orm'
+import { eq, or, sql } from 'drizzle-orm'
 import { researchers } from '../../db/schema/index.js'
 import type { Database } from '../infra/db/database.js'
+import { isSuspended } from '../moderation/suspended.js'
+
+const suspended = sql<boolean>`${isSuspended(researchers.id)}`
 
 export interface Party {
   researcherId: number
@@ -12,9 +15,10 @@ export interface Party {
 export class PartiesRepository {
   constructor(private readonly database: Database) {}
 
-  async claimedBy(accountId: number): Promise<Party | null> {
+  /** The record the account claimed, and whether an operator suspended it. */
+  async claimedBy(accountId: number): Promise<(Party & { suspended: boolean }) | null> {
     const [row] = await this.database.db
-      .select({ researcherId: researchers.id, name: researchers.name })
+      .select({ researcherId: researchers.id, name: researchers.name, suspended })
       .from(researchers)
       .where(eq(researchers.claimedByAccountId, accountId))
     return row ? { ...row, accountId } : null
@@ -35,9 +39,14 @@ export class PartiesRepository {
 
   async researcher(
     researcherId: number,
-  ): Promise<{ id: number; name: string; accountId: number | null } | null> {
+  ): Promise<{ id: number; name: string; accountId: number | null; suspended: boolean } | null> {
     const [row] = await this.database.db
-      .select({ id: researchers.id, name: researchers.name, accountId: researchers.claimedByAccountId })
+      .select({
+        id: researchers.id,
+        name: researchers.name,
+        accountId: researchers.claimedByAccountId,
+        suspended,
+      })
       .from(researchers)
       .where(eq(researchers.id, researcherId))
     return row ?? null

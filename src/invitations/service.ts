@@ -27,12 +27,19 @@ export class InvitationsService {
     accountId: number,
     input: { inviteeResearcherId: number; message: string; suggestionId?: number | undefined },
   ): Promise<InvitationView> {
-    const from = await this.parties.claimedBy(accountId)
-    if (!from) throw new ForbiddenError(CLAIM_REQUIRED_MESSAGE)
+    const claimed = await this.parties.claimedBy(accountId)
+    if (!claimed) throw new ForbiddenError(CLAIM_REQUIRED_MESSAGE)
+    const { suspended: senderSuspended, ...from } = claimed
+    if (senderSuspended)
+      throw new ForbiddenError('An operator suspended your record; it cannot send invitations')
     if (from.researcherId === input.inviteeResearcherId)
       throw new BadRequestError('You cannot invite yourself')
     const target = await this.parties.researcher(input.inviteeResearcherId)
     if (!target) throw new NotFoundError('Researcher', input.inviteeResearcherId)
+    if (target.suspended)
+      throw new ConflictError('An operator suspended this record; it cannot be invited', {
+        reason: 'INVITEE_SUSPENDED',
+      })
     if (target.accountId === null) {
       throw new ConflictError('Only a claimed record can be invited; this one is not claimed yet', {
         reason: 'INVITEE_NOT_CLAIMED',

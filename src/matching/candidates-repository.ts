@@ -4,6 +4,7 @@ import { lexicalTerms, researcherEmbeddings, workLexical } from '../../db/schema
 import { researcherHubness, researcherLexical } from '../../db/schema/matching.js'
 import type { Database } from '../infra/db/database.js'
 import { intArray, textArray } from '../infra/db/sql-rows.js'
+import { isSuspended, notSuspended } from '../moderation/suspended.js'
 import { countsAsExpertise } from '../researchers/settings-repository.js'
 import type { MetaFilters } from './filters.js'
 import { idList, knnRows } from './sql.js'
@@ -70,6 +71,14 @@ export class CandidatesRepository {
   }
 
   /** undefined: no such record; null: nobody claimed it. */
+  /** Which of `ids` an operator suspended. */
+  async suspendedAmong(ids: readonly number[]): Promise<Set<number>> {
+    if (ids.length === 0) return new Set()
+    const rows = await this.database.rows<{ id: number }>(sql`
+      select u.id from unnest(${intArray(ids)}) u(id) where ${isSuspended(sql`u.id`)}`)
+    return new Set(rows.map((r) => r.id))
+  }
+
   async claimantOf(researcherId: number): Promise<number | null | undefined> {
     const rows = await this.database.rows<{ accountId: number | null }>(sql`
       select claimed_by_account_id as "accountId" from ${researchers} where id = ${researcherId}`)
@@ -162,10 +171,13 @@ export class CandidatesRepository {
     return new Map(rows.map((r) => [r.id, r.similarity]))
   }
 
-  async meta(ids: readonly number[]): Promise<Map<number, ResearcherMeta>> {
+  /** With `suggestible`, only records that may be served as suggestions (not suspended). */
+  async meta(ids: readonly number[], suggestible = false): Promise<Map<number, ResearcherMeta>> {
     const out = new Map<number, ResearcherMeta>()
     for (let i = 0; i < ids.length; i += 5_000)
-      for (const row of await this.database.rows<ResearcherMeta>(metaQuery(ids.slice(i, i + 5_000))))
+      for (const row of await this.database.rows<ResearcherMeta>(
+        metaQuery(ids.slice(i, i + 5_000), suggestible),
+      ))
         out.set(row.id, row)
     return out
   }
@@ -197,7 +209,7 @@ export class CandidatesRepository {
   }
 
   /**
-   * Records of `metaIds` and the explanations of `explainIds` (work pairs, shared topics, names of
+   * Records of `metaIds` (suggestible ones only) and the explanations of `explainIds` (work pairs, shared topics, names of
    * `nameIds`) in one statement: apart they were four round trips after the ranking.
    */
   async details(
@@ -213,7 +225,7 @@ export class CandidatesRepository {
       names: { id: number; name: string }[]
     }>(sql`
       select
-        ${metaIds.length === 0 ? none : sql`(select coalesce(json_agg(m), '[]') from (${metaQuery(metaIds)}) m)`} as meta,
+        ${metaIds.length === 0 ? none : sql`(select coalesce(json_agg(m), '[]') from (${metaQuery(metaIds, true)}) m)`} as meta,
         ${
           explainIds.length === 0
             ? sql`${none} as pairs, ${none} as topics`
@@ -267,13 +279,14 @@ const lastActiveYear = (researcherId: SQL) =>
   sql`(select max(w.year)::int from ${authorships} a join ${works} w on w.id = a.work_id
         where a.researcher_id = ${researcherId})`
 
-function metaQuery(ids: readonly number[]) {
+/** With `suggestible`, suspended records are left out: they are never served as suggestions. */
+function metaQuery(ids: readonly number[], suggestible: boolean) {
   return sql`
     select r.id, r.name, r.institution_id as "institutionId", i.name as "institutionName",
            i.country_code as "countryCode", r.open_to_collaborate as "openToCollaborate",
            ${worksCount(sql`r.id`)} as works, ${lastActiveYear(sql`r.id`)} as "lastActiveYear"
       from ${researchers} r left join ${institutions} i on i.id = r.institution_id
-     where r.id in (${idList(ids)})`
+     where r.id in (${idList(ids)})${suggestible ? sql` and ${notSuspended(sql`r.id`)}` : sql``}`
 }
 
 /**
@@ -282,7 +295,7 @@ function metaQuery(ids: readonly number[]) {
  * that pass them.
  */
 function filterConditions(f: MetaFilters): SQL[] {
-  const conditions: SQL[] = [sql`true`]
+  const conditions: SQL[] = [notSuspended(sql`r.id`)]
   if (f.openToCollaborate) conditions.push(sql`r.open_to_collaborate`)
   if (f.institutionIds?.length) conditions.push(sql`r.institution_id = any(${intArray(f.institutionIds)})`)
   if (f.excludeInstitutionIds?.length)

@@ -4,6 +4,7 @@ import { researcherEmbeddings, workEmbeddings, workLexical } from '../../db/sche
 import { researcherLexical } from '../../db/schema/matching.js'
 import type { Database } from '../infra/db/database.js'
 import { intArray } from '../infra/db/sql-rows.js'
+import { notSuspended } from '../moderation/suspended.js'
 import { countsAsExpertise } from '../researchers/settings-repository.js'
 import type { ResearcherMeta } from './candidates-repository.js'
 import { idList, knnRows } from './sql.js'
@@ -160,7 +161,7 @@ export class ExpertsRepository {
           left join ${institutions} i on i.id = r.institution_id
           left join ${researcherLexical} rl on rl.researcher_id = r.id
           left join ${researcherEmbeddings} re on re.researcher_id = r.id and re.model_id = ${query.dense?.modelId ?? null}
-         where r.id = u.id limit 1) c`
+         where r.id = u.id and ${notSuspended(sql`r.id`)} limit 1) c`
   }
 
   /** The named researchers that exist, with the scores of their `newestWorks` newest works. */

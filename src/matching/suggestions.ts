@@ -266,14 +266,16 @@ export class SuggestionsService {
       const head = (r: StoredRanking) =>
         r.candidates.filter((c) => !dismissed.has(c.id)).slice(0, DEFAULT_SUGGESTION_LIMIT)
       const known = new Set(head(previous).map((c) => c.id))
-      for (const c of head(ranking)) {
-        if (c.score >= this.settings.strongScore && !known.has(c.id))
+      const strong = head(ranking).filter((c) => c.score >= this.settings.strongScore && !known.has(c.id))
+      // Nor is a suspended record, which no list serves.
+      const suspended = await this.candidates.suspendedAmong(strong.map((c) => c.id))
+      for (const c of strong)
+        if (!suspended.has(c.id))
           this.events.emit('suggestion:created', {
             researcherId,
             suggestedResearcherId: c.id,
             score: c.score,
           })
-      }
     }
     return ranking
   }
@@ -412,7 +414,11 @@ export class SuggestionsService {
         )
         records = m
         explanations = { ...rest, explained: new Set(unexplained) }
-      } else records = await this.candidates.meta(slice.map((r) => r.id))
+      } else
+        records = await this.candidates.meta(
+          slice.map((r) => r.id),
+          true,
+        )
       for (const r of slice) {
         const m = records.get(r.id)
         if (!m || ranked.length >= options.limit) continue

@@ -37,3 +37,17 @@ export const ReportDecision = Type.Object(
   },
   { additionalProperties: false },
 )
+
+export const Suspension = Type.Object({
+  researcher: Type.Object({ id: Type.Integer(), name: Type.String() }),
+  reason: Type.String(),
+  suspendedByAccountId: Nullable(Type.Integer()),
+  suspendedAt: Type.String({ format: 'date-time' }),
+})
+
+export const SuspensionList = Type.Object({ items: Type.Array(Suspension), page: PageInfo })
+
+export const SuspensionBody = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 2000 }) },
+  { additionalProperties: false },
+)

@@ -1,7 +1,7 @@
 import type { Principal } from '../infra/auth/tokens.js'
 import type { Clock } from '../infra/clock.js'
-import { ConflictError, NotFoundError } from '../infra/http/errors.js'
-import type { ModerationRepository, ReportRow, ReportStatus } from './repository.js'
+import { BadRequestError, ConflictError, NotFoundError } from '../infra/http/errors.js'
+import type { ModerationRepository, ReportRow, ReportStatus, SuspensionRow } from './repository.js'
 
 /**
  * The operators' queue of reports against records. Reports lower a record's trust at once (a fake
@@ -17,6 +17,27 @@ export class ModerationService {
   async reports(status: ReportStatus, limit: number, offset: number) {
     const { items, total } = await this.repository.reports(status, limit, offset)
     return { items: items.map(toView), page: { limit, offset, total } }
+  }
+
+  /**
+   * Takes a record out of matching: suggestions, expert search, claims and invitations leave it
+   * out (see researcher_suspensions). Its public page stays, flagged. Suspending again changes the reason.
+   */
+  async suspend(admin: Principal, researcherId: number, reason: string) {
+    const trimmed = reason.trim()
+    if (trimmed.length === 0) throw new BadRequestError('The reason is empty')
+    const row = await this.repository.suspend(researcherId, trimmed, admin.accountId)
+    if (!row) throw new NotFoundError('Researcher', researcherId)
+    return suspensionView(row)
+  }
+
+  async lift(researcherId: number): Promise<void> {
+    if (!(await this.repository.lift(researcherId))) throw new NotFoundError('Researcher', researcherId)
+  }
+
+  async suspensions(limit: number, offset: number) {
+    const { items, total } = await this.repository.suspensions(limit, offset)
+    return { items: items.map(suspensionView), page: { limit, offset, total } }
   }
 
   async decide(admin: Principal, id: number, decision: 'dismiss' | 'uphold', note: string | undefined) {
@@ -45,5 +66,14 @@ function toView(row: ReportRow) {
     decidedAt: row.decidedAt?.toISOString() ?? null,
     decisionNote: row.decisionNote,
     createdAt: row.createdAt.toISOString(),
+  }
+}
+
+function suspensionView(row: SuspensionRow) {
+  return {
+    researcher: { id: row.researcherId, name: row.researcherName },
+    reason: row.reason,
+    suspendedByAccountId: row.suspendedByAccountId,
+    suspendedAt: row.suspendedAt.toISOString(),
   }
 }

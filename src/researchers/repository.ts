@@ -10,6 +10,7 @@ import {
 } from '../../db/schema/index.js'
 import type { Database } from '../infra/db/database.js'
 import { nameSearch } from '../infra/db/like.js'
+import { isSuspended } from '../moderation/suspended.js'
 
 /** Two people are close collaborators once they share this many works. */
 export const CLOSE_COLLABORATOR_MIN_JOINT_WORKS = 2
@@ -21,6 +22,8 @@ export interface ResearcherRow {
   orcid: string | null
   openToCollaborate: boolean
   claimedByAccountId: number | null
+  /** An operator took the record out of matching (src/moderation). */
+  suspended: boolean
   institution: { id: number; name: string; ror: string | null; countryCode: string | null } | null
 }
 
@@ -42,6 +45,7 @@ export class ResearchersRepository {
         orcid: researchers.orcid,
         openToCollaborate: researchers.openToCollaborate,
         claimedByAccountId: researchers.claimedByAccountId,
+        suspended: sql<boolean>`${isSuspended(researchers.id)}`,
         institutionId: institutions.id,
         institutionName: institutions.name,
         institutionRor: institutions.ror,
@@ -58,6 +62,7 @@ export class ResearchersRepository {
       orcid: row.orcid,
       openToCollaborate: row.openToCollaborate,
       claimedByAccountId: row.claimedByAccountId,
+      suspended: row.suspended,
       institution:
         row.institutionId === null
           ? null

@@ -19,6 +19,9 @@ export const ResearcherProfile = Type.Object({
   institution: Type.Union([InstitutionRef, Type.Null()]),
   openToCollaborate: Type.Boolean(),
   claimed: Type.Boolean({ description: 'An account has claimed this record' }),
+  suspended: Type.Boolean({
+    description: 'An operator took the record out of matching: not suggested, searched, claimed or invited',
+  }),
   trust: Trust,
   counts: Type.Object({
     works: Type.Integer(),

@@ -416,6 +416,24 @@ const ROWS: Row[] = [
     expect: adminOnly,
     prepare: (c) => ({ url: `/v1/admin/researchers/${c.cat.bob}/verification` }),
   },
+  {
+    route: 'PUT /v1/admin/researchers/{id}/suspension',
+    expect: adminOnly,
+    prepare: (c) => ({
+      url: `/v1/admin/researchers/${c.cat.bob}/suspension`,
+      body: () => ({ reason: 'a fake profile' }),
+    }),
+  },
+  {
+    route: 'DELETE /v1/admin/researchers/{id}/suspension',
+    expect: [401, 403, 403, 403, 204],
+    prepare: (c) => ({ url: `/v1/admin/researchers/${c.cat.bob}/suspension` }),
+  },
+  {
+    route: 'GET /v1/admin/suspensions',
+    expect: adminOnly,
+    prepare: () => ({ url: '/v1/admin/suspensions' }),
+  },
 
   // Follows: an account, not a claim.
   {

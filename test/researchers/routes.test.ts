@@ -25,11 +25,13 @@ t.test('researcher read API', async (t) => {
       'name',
       'openToCollaborate',
       'orcid',
+      'suspended',
       'topTopics',
       'trust',
       'viewer',
     ])
     t.equal(body.claimed, false)
+    t.equal(body.suspended, false)
     t.same(body.viewer, null)
     t.same(body.trust, { score: 19, label: 'Unverified', verificationLevel: 'L1' }, 'L1 (15) + 4 works')
     t.equal(body.externalId, 'A1')
