@@ -7,7 +7,7 @@ import { DismissalsRepository } from '../../src/matching/dismissals-repository.j
 import { build } from '../helpers/build.js'
 import { freshDatabase } from '../helpers/database.js'
 import { signUp } from '../helpers/identity.js'
-import { claimant, clock, NEW_LINK_WORKS, seed, suggestionsOf } from './fixtures.js'
+import { announcedAfterNewLinks, claimant, clock, seed, suggestionsOf } from './fixtures.js'
 
 const url = (owner: number, candidate?: number) =>
   `/v1/researchers/${owner}/suggestions/dismissed${candidate === undefined ? '' : `/${candidate}`}`
@@ -100,31 +100,15 @@ t.test('a released record starts without the last claimant’s dismissals', asyn
 })
 
 t.test('a dismissed candidate is never announced as a new suggestion', async (t) => {
-  // Fay exists before she links to Ada's group, so she can be dismissed beforehand.
-  const fay = {
-    id: 'W20',
-    title: 'Ice cores',
-    abstract: 'Glacier ice cores and polar climate records',
-    publication_year: 2019,
-    authorships: [{ author: { id: 'A7', display_name: 'Fay Newcomer' }, institutions: [] }],
-  }
-  const announced = async (dismiss: boolean) => {
-    const app = await build(t, { clock })
-    const ids = await seed(app)
-    const fayId = (await seed(app, [fay])).get('A7')!
-    const a = ids.get('A1')!
-    const owner = await claimant(app, a)
-    if (dismiss)
-      t.equal((await app.inject({ method: 'PUT', url: url(a, fayId), headers: owner })).statusCode, 200)
-    await suggestionsOf(t, app, a, owner)
-    const events: number[] = []
-    app.services.events.on('suggestion:created', (e) => {
-      if (e.researcherId === a) events.push(e.suggestedResearcherId)
-    })
-    await seed(app, NEW_LINK_WORKS)
-    const list = (await suggestionsOf(t, app, a, owner)).map((s) => s.researcher.id)
-    return { events, listed: list.includes(fayId), fayId }
-  }
+  const announced = (dismiss: boolean) =>
+    announcedAfterNewLinks(
+      t,
+      () => build(t, { clock }),
+      async (app, owner, ada, fay) => {
+        if (dismiss)
+          t.equal((await app.inject({ method: 'PUT', url: url(ada, fay), headers: owner })).statusCode, 200)
+      },
+    )
   const control = await announced(false)
   t.same(control.events, [control.fayId], 'without the dismissal she is announced')
   t.ok(control.listed)

@@ -5,9 +5,17 @@ import { EmbeddingRepository } from '../../src/embeddings/repository.js'
 import { build } from '../helpers/build.js'
 import { freshDatabase } from '../helpers/database.js'
 import { testEmbedderOption } from '../helpers/model.js'
-import { claimant, clock, officerToken, seed, suggestionsOf } from './fixtures.js'
+import {
+  claimant,
+  clock,
+  GLACIER_QUERY,
+  glacierExperts,
+  officerToken,
+  seed,
+  suggestionsOf,
+} from './fixtures.js'
 
-const GLACIER_TEXT = 'Glacier mass balance, ice sheet melt and sea level rise observed by satellite altimetry'
+const GLACIER_TEXT = GLACIER_QUERY
 
 /** A glacier paper wrongly attributed to Ada Folder, who works on protein folding. */
 const MISATTRIBUTED = {
@@ -65,16 +73,7 @@ t.test('an excluded work leaves matching: profile, affinity, suggestions and the
     t.equal(res.statusCode, 200)
     return res.json().items[0] as { score: number; evidence: { id: number }[] }
   }
-  const expertIds = async () => {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/v1/experts/search',
-      headers: { authorization: `Bearer ${officer}` },
-      payload: { text: GLACIER_TEXT, k: 10 },
-    })
-    t.equal(res.statusCode, 200)
-    return res.json().items.map((e: { researcher: { id: number } }) => e.researcher.id) as number[]
-  }
+  const expertIds = () => glacierExperts(t, app, officer)
   type Listed = { researcher: { id: number }; explanation: { workPairs: { own: { id: number } }[] } }
   const suggested = async () => (await suggestionsOf(t, app, ada, owner)) as unknown as Listed[]
 

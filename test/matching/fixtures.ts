@@ -147,3 +147,52 @@ export async function suggestionsOf(
   t.equal(res.statusCode, 200)
   return res.json().items as { researcher: { id: number }; explanation: unknown }[]
 }
+
+export const GLACIER_QUERY =
+  'Glacier mass balance, ice sheet melt and sea level rise observed by satellite altimetry'
+
+/** The ids an expert search for `GLACIER_QUERY` finds, best first, asserting it succeeded. */
+export async function glacierExperts(t: Test, app: FastifyInstance, officer: string): Promise<number[]> {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/experts/search',
+    headers: { authorization: `Bearer ${officer}` },
+    payload: { text: GLACIER_QUERY, k: 10 },
+  })
+  t.equal(res.statusCode, 200)
+  return res.json().items.map((e: { researcher: { id: number } }) => e.researcher.id) as number[]
+}
+
+const FAY = {
+  id: 'W20',
+  title: 'Ice cores',
+  abstract: 'Glacier ice cores and polar climate records',
+  publication_year: 2019,
+  authorships: [{ author: { id: 'A7', display_name: 'Fay Newcomer' }, institutions: [] }],
+}
+
+/**
+ * Fay exists before NEW_LINK_WORKS link her to Ada's group. `before` runs once Ada's list is
+ * claimed, before it is first computed; then the links arrive. Which new suggestions were
+ * announced for Ada, and whether Fay is in her list afterwards.
+ */
+export async function announcedAfterNewLinks(
+  t: Test,
+  build: () => Promise<FastifyInstance>,
+  before: (app: FastifyInstance, owner: Record<string, string>, ada: number, fay: number) => Promise<void>,
+) {
+  const app = await build()
+  const ids = await seed(app)
+  const fayId = (await seed(app, [FAY])).get('A7')!
+  const a = ids.get('A1')!
+  const owner = await claimant(app, a)
+  await before(app, owner, a, fayId)
+  await suggestionsOf(t, app, a, owner)
+  const events: number[] = []
+  app.services.events.on('suggestion:created', (e) => {
+    if (e.researcherId === a) events.push(e.suggestedResearcherId)
+  })
+  await seed(app, NEW_LINK_WORKS)
+  const list = (await suggestionsOf(t, app, a, owner)).map((s) => s.researcher.id)
+  return { events, listed: list.includes(fayId), fayId }
+}

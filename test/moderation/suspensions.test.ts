@@ -4,9 +4,15 @@ import t from 'tap'
 import { build } from '../helpers/build.js'
 import { freshDatabase } from '../helpers/database.js'
 import { signUp, type TestUser } from '../helpers/identity.js'
-import { claimant, clock, NEW_LINK_WORKS, officerToken, seed, suggestionsOf } from '../matching/fixtures.js'
-
-const GLACIER_TEXT = 'Glacier mass balance, ice sheet melt and sea level rise observed by satellite altimetry'
+import {
+  announcedAfterNewLinks,
+  claimant,
+  clock,
+  glacierExperts,
+  officerToken,
+  seed,
+  suggestionsOf,
+} from '../matching/fixtures.js'
 
 const suspension = (id: number) => `/v1/admin/researchers/${id}/suspension`
 
@@ -29,16 +35,7 @@ t.test(
     const officer = await officerToken(app)
     const listed = async (query = '') =>
       (await suggestionsOf(t, app, a, owner, query)).map((s) => s.researcher.id)
-    const experts = async () => {
-      const res = await app.inject({
-        method: 'POST',
-        url: '/v1/experts/search',
-        headers: { authorization: `Bearer ${officer}` },
-        payload: { text: GLACIER_TEXT, k: 10 },
-      })
-      t.equal(res.statusCode, 200)
-      return res.json().items.map((x: { researcher: { id: number } }) => x.researcher.id) as number[]
-    }
+    const experts = () => glacierExperts(t, app, officer)
     const before = await listed()
     t.equal(before[0], c, 'Cara ranks first before')
     t.ok((await listed('countries=DE')).includes(c), 'and passes a filter on her country')
@@ -138,29 +135,14 @@ t.test('a suspended record cannot be claimed, invited or invite', async (t) => {
 })
 
 t.test('a suspended record is never announced as a new suggestion', async (t) => {
-  const fay = {
-    id: 'W20',
-    title: 'Ice cores',
-    abstract: 'Glacier ice cores and polar climate records',
-    publication_year: 2019,
-    authorships: [{ author: { id: 'A7', display_name: 'Fay Newcomer' }, institutions: [] }],
-  }
-  const announced = async (suspendFay: boolean) => {
-    const app = await build(t, { clock })
-    const ids = await seed(app)
-    const fayId = (await seed(app, [fay])).get('A7')!
-    const a = ids.get('A1')!
-    const owner = await claimant(app, a)
-    if (suspendFay) t.equal((await suspend(app, await signUp(app, 'admin'), fayId)).statusCode, 200)
-    await suggestionsOf(t, app, a, owner)
-    const events: number[] = []
-    app.services.events.on('suggestion:created', (e) => {
-      if (e.researcherId === a) events.push(e.suggestedResearcherId)
-    })
-    await seed(app, NEW_LINK_WORKS)
-    const list = (await suggestionsOf(t, app, a, owner)).map((s) => s.researcher.id)
-    return { events, listed: list.includes(fayId), fayId }
-  }
+  const announced = (suspendFay: boolean) =>
+    announcedAfterNewLinks(
+      t,
+      () => build(t, { clock }),
+      async (app, _owner, _ada, fay) => {
+        if (suspendFay) t.equal((await suspend(app, await signUp(app, 'admin'), fay)).statusCode, 200)
+      },
+    )
   const control = await announced(false)
   t.same(control.events, [control.fayId], 'without the suspension she is announced')
   t.ok(control.listed)
