@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
+import { MemoryMailer } from '../../src/infra/mailer.js'
 import { build } from '../helpers/build.js'
 import { freshDatabase } from '../helpers/database.js'
-import { signUp, type TestUser } from '../helpers/identity.js'
+import { seedCatalogue, signUp, type TestUser } from '../helpers/identity.js'
 import {
   announcedAfterNewLinks,
   claimant,
@@ -185,4 +186,39 @@ t.test('suspensions: operators only, and bad input changes nothing', async (t) =
     t.type(res.json().error.code, 'string', `${what}: a JSON error`)
   }
   t.equal(await stored(), 0, 'nothing was suspended')
+})
+
+t.test('a pending email claim confirmed after a suspension goes to a person, not through', async (t) => {
+  const mailer = new MemoryMailer()
+  const app = await build(t, { mailer })
+  const { bob, uni10 } = await seedCatalogue(app)
+  const admin = await signUp(app, 'admin')
+  await app.inject({
+    method: 'PUT',
+    url: `/v1/admin/institutions/${uni10}/domains`,
+    headers: admin.headers,
+    payload: { domains: ['uni10.edu'] },
+  })
+  const user = await signUp(app)
+  const created = await app.inject({
+    method: 'POST',
+    url: `/v1/researchers/${bob}/claims`,
+    headers: user.headers,
+    payload: { email: 'bob@uni10.edu' },
+  })
+  t.match(created.json(), { status: 'pending', stage: 'awaiting_email' })
+  t.equal((await suspend(app, admin, bob)).statusCode, 200)
+  const confirmed = await app.inject({
+    method: 'POST',
+    url: `/v1/claims/${created.json().id}/confirm`,
+    headers: user.headers,
+    payload: { code: mailer.lastCodeFor('bob@uni10.edu')! },
+  })
+  t.equal(confirmed.statusCode, 200)
+  t.match(confirmed.json(), { status: 'pending', stage: 'in_review' })
+  t.equal(
+    (await app.inject({ url: `/v1/researchers/${bob}` })).json().claimed,
+    false,
+    'the record stays unclaimed',
+  )
 })
