@@ -7,6 +7,7 @@ import {
   refreshTokens,
   researchers,
 } from '../../db/schema/index.js'
+import { detachConversations } from '../conversations/open.js'
 import type { Role } from '../infra/auth/tokens.js'
 import type { Database, Executor } from '../infra/db/database.js'
 import type { StoredNotification } from '../infra/events.js'
@@ -196,6 +197,7 @@ export class AccountsRepository {
         .where(eq(researchers.claimedByAccountId, accountId))
         .returning({ id: researchers.id })
       for (const { id } of released) await clearClaimantEdits(tx, id)
+      await detachConversations(tx, accountId)
       // Notifications only this account received would stay behind without a recipient.
       await tx.delete(notifications).where(
         sql`${notifications.id} in (

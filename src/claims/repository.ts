@@ -8,6 +8,7 @@ import {
   researchers,
   researcherVerifications,
 } from '../../db/schema/index.js'
+import { detachConversations } from '../conversations/open.js'
 import type { Database, Executor } from '../infra/db/database.js'
 import { appendOutbox } from '../infra/outbox.js'
 import { isSuspended } from '../moderation/suspended.js'
@@ -117,9 +118,13 @@ export class ClaimStore {
       .where(eq(researchers.id, researcherId))
   }
 
-  /** A released record starts clean: the next claimant does not inherit the last one's choices. */
-  clearClaimantEdits(researcherId: number): Promise<void> {
-    return clearClaimantEdits(this.db, researcherId)
+  /**
+   * A released record starts clean: the next claimant inherits neither the last one's choices nor
+   * their conversations.
+   */
+  async letGo(researcherId: number, accountId: number): Promise<void> {
+    await clearClaimantEdits(this.db, researcherId)
+    await detachConversations(this.db, accountId, researcherId)
   }
 
   async markAdminVerified(researcherId: number, adminAccountId: number): Promise<void> {

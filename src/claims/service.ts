@@ -177,7 +177,7 @@ export class ClaimsService {
         throw new ConflictError(`The claim is ${claim.status}`)
       if (claim.status === 'approved') {
         await store.setClaimant(claim.researcherId, null)
-        await store.clearClaimantEdits(claim.researcherId)
+        await store.letGo(claim.researcherId, claim.accountId)
       }
       return {
         claim: await store.updateClaim(claimId, {

@@ -183,6 +183,21 @@ t.test('deleting an account: its claim is let go, its sessions end, its messages
   const again = await annClaimant(app, ann)
   t.equal((await app.inject({ url: `/v1/researchers/${ann}` })).json().claimed, true)
   t.not(again.user.accountId, user.accountId)
+
+  // Whoever holds the record next starts afresh with Olga: no refusal over a conversation they
+  // cannot see, and none of the old messages.
+  const fresh = await openConversation(app, again.member, other)
+  t.not(fresh, conversationId, 'a new conversation')
+  const theirs = await app.inject({
+    url: `/v1/conversations/${fresh}/messages`,
+    headers: again.user.headers,
+  })
+  t.same(theirs.json().items, [], 'without the old history')
+  const old = await app.inject({
+    url: `/v1/conversations/${conversationId}/messages`,
+    headers: again.user.headers,
+  })
+  t.equal(old.statusCode, 404, 'which the new claimant cannot open')
 })
 
 t.test('account deletion: bad input is a 4xx and deletes nothing', async (t) => {
@@ -244,3 +259,52 @@ t.test('requests racing the deletion of their account never get a 5xx', async (t
   t.equal(await count(database, sql`select count(*) as n from dismissed_suggestions`), 0)
   t.equal(await count(database, sql`select count(*) as n from researchers where open_to_collaborate`), 0)
 })
+
+t.test(
+  "a released record's next claimant starts a fresh conversation; the old one stays with its members",
+  async (t) => {
+    const database = await freshDatabase()
+    const app = await build(t, { database })
+    const { ann } = await seedCatalogue(app)
+    const first = await annClaimant(app, ann)
+    const other = await createMember(database, app.services.tokens, { name: 'Olga Other' })
+    const conversationId = await openConversation(app, first.member, other)
+    const sent = await app.inject({
+      method: 'POST',
+      url: `/v1/conversations/${conversationId}/messages`,
+      headers: first.user.headers,
+      payload: { clientMessageId: 'a-1', body: 'Private to Olga' },
+    })
+    t.equal(sent.statusCode, 201)
+    const claims = (await app.inject({ url: '/v1/me/claims', headers: first.user.headers })).json()
+    const released = await app.inject({
+      method: 'POST',
+      url: `/v1/claims/${claims.items[0].id}/release`,
+      headers: first.user.headers,
+    })
+    t.equal(released.statusCode, 200)
+
+    const second = await annClaimant(app, ann)
+    const fresh = await openConversation(app, second.member, other)
+    t.not(fresh, conversationId)
+    const seen = await app.inject({
+      url: `/v1/conversations/${fresh}/messages`,
+      headers: second.user.headers,
+    })
+    t.same(seen.json().items, [], 'the new claimant reads none of the old messages')
+    const listed = (await app.inject({ url: '/v1/conversations', headers: second.user.headers })).json()
+    t.same(
+      listed.items.map((c: { id: number }) => c.id),
+      [fresh],
+    )
+    const kept = await app.inject({
+      url: `/v1/conversations/${conversationId}/messages`,
+      headers: first.user.headers,
+    })
+    t.same(
+      kept.json().items.map((m: { body: string }) => m.body),
+      ['Private to Olga'],
+      'the first claimant keeps their history',
+    )
+  },
+)
