@@ -369,9 +369,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     services.notifications.deliver(closed)
   }
   services.events.on('account:deleted', closeDeleted)
+  // A released record's pending invitations speak for someone who let it go.
+  const lapsing = new Set<Promise<unknown>>()
+  const lapseReleased = ({ accountId, researcherId, status }: DomainEventMap['claim:decided'][0]) => {
+    if (status !== 'released') return
+    const task = services.invitations
+      .lapseFor(accountId, researcherId)
+      .catch((error: unknown) =>
+        app.log.error({ err: error }, 'lapsing invitations of a released record failed'),
+      )
+      .finally(() => lapsing.delete(task))
+    lapsing.add(task)
+  }
+  services.events.on('claim:decided', lapseReleased)
   app.addHook('onClose', async () => {
     unsubscribe()
     services.events.off('account:deleted', closeDeleted)
+    services.events.off('claim:decided', lapseReleased)
+    await Promise.all(lapsing)
   })
   await app.register(matchingRoutes, { suggestions: services.suggestions, experts: services.experts })
   await app.register(dismissalsRoutes, { dismissals: services.dismissals })

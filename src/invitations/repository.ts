@@ -30,6 +30,17 @@ const nextStatus: Record<Action, InvitationStatus> = {
 const sender = alias(researchers, 'sender')
 const invitee = alias(researchers, 'invitee')
 
+/**
+ * A pending invitation whose sender or invitee account no longer holds its record (released, or
+ * the account deleted and the record claimed again): it speaks for someone who is gone, so it
+ * lapses like an overdue one.
+ */
+const lapsed = sql`(
+  not exists (select 1 from ${researchers} r where r.id = ${invitations.senderResearcherId}
+                 and r.claimed_by_account_id = ${invitations.senderAccountId})
+  or not exists (select 1 from ${researchers} r where r.id = ${invitations.inviteeResearcherId}
+                 and r.claimed_by_account_id = ${invitations.inviteeAccountId}))`
+
 const samePair = (a: number, b: number) =>
   or(
     and(eq(invitations.senderResearcherId, a), eq(invitations.inviteeResearcherId, b)),
@@ -66,7 +77,7 @@ export class InvitationsRepository {
             where ${pair} and ${invitations.status} = 'pending' limit 1)`,
             pendingOverdue: sql<
               boolean | null
-            >`(select ${invitations.expiresAt} <= ${now.toISOString()}::timestamptz from ${invitations}
+            >`(select ${invitations.expiresAt} <= ${now.toISOString()}::timestamptz or ${lapsed} from ${invitations}
             where ${pair} and ${invitations.status} = 'pending' limit 1)`,
           })
           .from(sql`(select 1) as one`)
@@ -89,8 +100,8 @@ export class InvitationsRepository {
               invitationId: state.pendingId,
             })
           }
-          // Overdue but not swept yet: it expires now, and both sides hear so.
-          expired = await this.expire(tx, and(pair, lte(invitations.expiresAt, now))!, now, 10)
+          // Overdue (or lapsed) but not swept yet: it expires now, and both sides hear so.
+          expired = await this.expire(tx, and(pair, or(lte(invitations.expiresAt, now), lapsed))!, now, 10)
         }
         const expiresAt = new Date(now.getTime() + limits.ttlSeconds * 1000)
         const [row] = await tx
@@ -157,7 +168,11 @@ export class InvitationsRepository {
       if (row.status !== 'pending') {
         throw new ConflictError(`The invitation is already ${row.status}`, { status: row.status })
       }
-      if (row.expiresAt.getTime() <= now.getTime()) {
+      const [state] = await tx
+        .select({ lapsed: sql<boolean>`${lapsed}` })
+        .from(invitations)
+        .where(eq(invitations.id, id))
+      if (row.expiresAt.getTime() <= now.getTime() || state?.lapsed) {
         const stored = await this.notifyUpdated(tx, await this.expire(tx, eq(invitations.id, id), now, 1))
         return { invitation: (await this.view(id, tx))!, stored, expired: true }
       }
@@ -175,6 +190,22 @@ export class InvitationsRepository {
         .where(eq(invitations.id, id))
       const stored = await this.notifyUpdated(tx, [id])
       return { invitation: (await this.view(id, tx))!, stored, expired: false }
+    })
+  }
+
+  /** Expires the pending invitations `accountId` sent or received for a record it let go. */
+  async lapseFor(accountId: number, researcherId: number, now: Date): Promise<Outcome[]> {
+    return this.database.db.transaction(async (tx) => {
+      const mine = or(
+        and(eq(invitations.senderAccountId, accountId), eq(invitations.senderResearcherId, researcherId)),
+        and(eq(invitations.inviteeAccountId, accountId), eq(invitations.inviteeResearcherId, researcherId)),
+      )!
+      const ids = await this.expire(tx, and(mine, lapsed)!, now, 1_000)
+      const stored = await this.notifyUpdated(tx, ids)
+      return stored.map((s) => ({
+        invitation: (s.notification.data as { invitation: InvitationView }).invitation,
+        stored: [s],
+      }))
     })
   }
 

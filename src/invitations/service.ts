@@ -95,6 +95,17 @@ export class InvitationsService {
     return { items, page: { limit: query.limit, offset: query.offset, total } }
   }
 
+  /**
+   * A released record's pending invitations lapse at once, so both sides see them end. Should this
+   * be missed (the process stops first), any action on one, or a new invitation for the pair,
+   * finds it lapsed and expires it then.
+   */
+  async lapseFor(accountId: number, researcherId: number): Promise<number> {
+    const outcomes = await this.repository.lapseFor(accountId, researcherId, this.clock.now())
+    for (const outcome of outcomes) this.delivered(outcome)
+    return outcomes.length
+  }
+
   /** Called periodically on every node; each overdue invitation is expired (and announced) once. */
   async expireDue(batch = 500): Promise<number> {
     let total = 0

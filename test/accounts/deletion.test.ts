@@ -7,8 +7,8 @@ import type { NotificationView } from '../../src/realtime/contract.js'
 import { build } from '../helpers/build.js'
 import { openConversation } from '../helpers/conversation.js'
 import { freshDatabase } from '../helpers/database.js'
-import { ORCID_ANN, seedCatalogue, signUp, TEST_PASSWORD, type TestUser } from '../helpers/identity.js'
-import { createMember, type Member } from '../helpers/members.js'
+import { annClaimant, seedCatalogue, signUp, TEST_PASSWORD, type TestUser } from '../helpers/identity.js'
+import { createMember } from '../helpers/members.js'
 import { buildListening, connect, next, waitFor } from '../helpers/realtime.js'
 
 const count = async (database: Database, query: SQL) =>
@@ -18,26 +18,6 @@ const auth = (token: string) => ({ authorization: `Bearer ${token}` })
 
 const erase = (app: FastifyInstance, user: TestUser, password: string) =>
   app.inject({ method: 'DELETE', url: '/v1/me', headers: user.headers, payload: { password } })
-
-/** Signs up and claims Ann's record by ORCID (approved at once): a member with a real password. */
-async function annClaimant(app: FastifyInstance, ann: number): Promise<{ user: TestUser; member: Member }> {
-  const user = await signUp(app, 'researcher', 'Ann Lee')
-  const claim = await app.inject({
-    method: 'POST',
-    url: `/v1/researchers/${ann}/claims`,
-    headers: user.headers,
-    payload: { orcid: ORCID_ANN },
-  })
-  if (claim.json().status !== 'approved') throw new Error(`claim failed: ${claim.body}`)
-  const member = {
-    accountId: user.accountId,
-    researcherId: ann,
-    externalId: null,
-    name: 'Ann Lee',
-    token: user.token,
-  }
-  return { user, member }
-}
 
 t.test('deleting an account: its claim is let go, its sessions end, its messages stay', async (t) => {
   const { app, database, url } = await buildListening(t)

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 import type { Role } from '../../src/infra/auth/tokens.js'
 import { importFile } from '../../src/ingest/file-import.js'
+import type { Member } from './members.js'
 
 export interface TestUser {
   accountId: number
@@ -106,4 +107,27 @@ export async function renew(app: FastifyInstance, user: TestUser): Promise<void>
   user.token = session.accessToken
   user.refreshToken = session.refreshToken
   user.headers.authorization = `Bearer ${session.accessToken}`
+}
+
+/** Signs up and claims Ann's record by ORCID (approved at once): a member with a real password. */
+export async function annClaimant(
+  app: FastifyInstance,
+  ann: number,
+): Promise<{ user: TestUser; member: Member }> {
+  const user = await signUp(app, 'researcher', 'Ann Lee')
+  const claim = await app.inject({
+    method: 'POST',
+    url: `/v1/researchers/${ann}/claims`,
+    headers: user.headers,
+    payload: { orcid: ORCID_ANN },
+  })
+  if (claim.json().status !== 'approved') throw new Error(`claim failed: ${claim.body}`)
+  const member = {
+    accountId: user.accountId,
+    researcherId: ann,
+    externalId: null,
+    name: 'Ann Lee',
+    token: user.token,
+  }
+  return { user, member }
 }
