@@ -7,7 +7,14 @@ import type { NotificationView } from '../../src/realtime/contract.js'
 import { build } from '../helpers/build.js'
 import { openConversation } from '../helpers/conversation.js'
 import { freshDatabase } from '../helpers/database.js'
-import { annClaimant, seedCatalogue, signUp, TEST_PASSWORD, type TestUser } from '../helpers/identity.js'
+import {
+  annClaimant,
+  releaseOwnClaim,
+  seedCatalogue,
+  signUp,
+  TEST_PASSWORD,
+  type TestUser,
+} from '../helpers/identity.js'
 import { createMember } from '../helpers/members.js'
 import { buildListening, connect, next, waitFor } from '../helpers/realtime.js'
 
@@ -256,13 +263,7 @@ t.test(
       payload: { clientMessageId: 'a-1', body: 'Private to Olga' },
     })
     t.equal(sent.statusCode, 201)
-    const claims = (await app.inject({ url: '/v1/me/claims', headers: first.user.headers })).json()
-    const released = await app.inject({
-      method: 'POST',
-      url: `/v1/claims/${claims.items[0].id}/release`,
-      headers: first.user.headers,
-    })
-    t.equal(released.statusCode, 200)
+    t.equal((await releaseOwnClaim(app, first.user)).statusCode, 200)
 
     const second = await annClaimant(app, ann)
     const fresh = await openConversation(app, second.member, other)

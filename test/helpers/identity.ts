@@ -131,3 +131,13 @@ export async function annClaimant(
   }
   return { user, member }
 }
+
+/** The user lets go of their (first) claim over HTTP. */
+export async function releaseOwnClaim(app: FastifyInstance, user: TestUser) {
+  const claims = (await app.inject({ url: '/v1/me/claims', headers: user.headers })).json()
+  return app.inject({
+    method: 'POST',
+    url: `/v1/claims/${claims.items[0].id}/release`,
+    headers: user.headers,
+  })
+}

@@ -4,7 +4,7 @@ import t from 'tap'
 import type { InvitationView } from '../../src/realtime/contract.js'
 import { build } from '../helpers/build.js'
 import { freshDatabase } from '../helpers/database.js'
-import { annClaimant, seedCatalogue, signUp } from '../helpers/identity.js'
+import { annClaimant, releaseOwnClaim, seedCatalogue, signUp } from '../helpers/identity.js'
 import { createMember, type Member } from '../helpers/members.js'
 import { waitFor } from '../helpers/realtime.js'
 
@@ -32,13 +32,7 @@ t.test("a released record's pending invitations lapse, and the next claimant can
   t.equal(sent.statusCode, 201)
   const invitation = sent.json() as InvitationView
 
-  const claims = (await app.inject({ url: '/v1/me/claims', headers: first.user.headers })).json()
-  const released = await app.inject({
-    method: 'POST',
-    url: `/v1/claims/${claims.items[0].id}/release`,
-    headers: first.user.headers,
-  })
-  t.equal(released.statusCode, 200)
+  t.equal((await releaseOwnClaim(app, first.user)).statusCode, 200)
   await waitFor(async () => (await statusOf(app, olga, invitation.id)) === 'expired')
   const told = (await app.inject({ url: '/v1/notifications', headers: bearer(olga.token) })).json().items
   t.match(told.at(-1), {
