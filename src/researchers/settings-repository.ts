@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm'
 import {
   authorships,
+  blocks,
   dismissedSuggestions,
   emphasisedTopics,
   excludedWorks,
@@ -132,6 +133,8 @@ export async function clearClaimantEdits(db: Executor, researcherId: number): Pr
   await db.delete(emphasisedTopics).where(eq(emphasisedTopics.researcherId, researcherId))
   await db.delete(excludedWorks).where(eq(excludedWorks.researcherId, researcherId))
   await db.delete(dismissedSuggestions).where(eq(dismissedSuggestions.researcherId, researcherId))
+  // Blocks the claimant placed; blocks others placed on the record stay theirs.
+  await db.delete(blocks).where(eq(blocks.blockerResearcherId, researcherId))
   await db.update(researchers).set({ openToCollaborate: false }).where(eq(researchers.id, researcherId))
 }
 

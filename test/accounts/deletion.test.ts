@@ -28,7 +28,7 @@ const erase = (app: FastifyInstance, user: TestUser, password: string) =>
 
 t.test('deleting an account: its claim is let go, its sessions end, its messages stay', async (t) => {
   const { app, database, url } = await buildListening(t)
-  const { ann, bob, dana } = await seedCatalogue(app)
+  const { ann, bob, cai, dana } = await seedCatalogue(app)
   const { user, member } = await annClaimant(app, ann)
   const other = await createMember(database, app.services.tokens, { name: 'Olga Other' })
   const send = (token: string, conversationId: number, id: string, body: string) =>
@@ -56,6 +56,10 @@ t.test('deleting an account: its claim is let go, its sessions end, its messages
   t.equal(
     (await app.inject({ method: 'PUT', url: `/v1/researchers/${bob}/follow`, headers: user.headers }))
       .statusCode,
+    200,
+  )
+  t.equal(
+    (await app.inject({ method: 'PUT', url: `/v1/blocks/${cai}`, headers: user.headers })).statusCode,
     200,
   )
   const conversationId = await openConversation(app, member, other)
@@ -145,6 +149,7 @@ t.test('deleting an account: its claim is let go, its sessions end, its messages
   t.equal(record.openToCollaborate, false)
   t.equal(await count(database, sql`select count(*) as n from dismissed_suggestions`), 0)
   t.equal(await count(database, sql`select count(*) as n from follows`), 0)
+  t.equal(await count(database, sql`select count(*) as n from blocks`), 0, "the claimant's blocks go too")
   t.equal(await count(database, sql`select count(*) as n from accounts where id = ${user.accountId}`), 0)
 
   // The other member keeps what they were sent, without a sender, and cannot write into the void.
