@@ -234,7 +234,7 @@ export function createServices(
       config.AUTH_SECRET,
     ),
     trust,
-    moderation: new ModerationService(new ModerationRepository(database), clock),
+    moderation: new ModerationService(new ModerationRepository(database), clock, events),
     follows,
     graph: new GraphService(new GraphRepository(database)),
     /** Matching reads excluded works, emphasised topics and openness through this repository. */
@@ -369,23 +369,27 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     services.notifications.deliver(closed)
   }
   services.events.on('account:deleted', closeDeleted)
-  // A released record's pending invitations speak for someone who let it go.
+  // A released record's pending invitations speak for someone who let it go; a suspended
+  // record's must not open a conversation with it.
   const lapsing = new Set<Promise<unknown>>()
-  const lapseReleased = ({ accountId, researcherId, status }: DomainEventMap['claim:decided'][0]) => {
-    if (status !== 'released') return
-    const task = services.invitations
-      .lapseFor(accountId, researcherId)
-      .catch((error: unknown) =>
-        app.log.error({ err: error }, 'lapsing invitations of a released record failed'),
-      )
+  const lapse = (run: () => Promise<unknown>) => {
+    const task = run()
+      .catch((error: unknown) => app.log.error({ err: error }, 'lapsing pending invitations failed'))
       .finally(() => lapsing.delete(task))
     lapsing.add(task)
   }
+  const lapseReleased = ({ accountId, researcherId, status }: DomainEventMap['claim:decided'][0]) => {
+    if (status === 'released') lapse(() => services.invitations.lapseFor(accountId, researcherId))
+  }
+  const lapseSuspended = ({ researcherId }: DomainEventMap['record:suspended'][0]) =>
+    lapse(() => services.invitations.lapseForRecord(researcherId))
   services.events.on('claim:decided', lapseReleased)
+  services.events.on('record:suspended', lapseSuspended)
   app.addHook('onClose', async () => {
     unsubscribe()
     services.events.off('account:deleted', closeDeleted)
     services.events.off('claim:decided', lapseReleased)
+    services.events.off('record:suspended', lapseSuspended)
     await Promise.all(lapsing)
   })
   await app.register(matchingRoutes, { suggestions: services.suggestions, experts: services.experts })

@@ -28,6 +28,8 @@ export interface DomainEventMap {
    * stored `conversation:closed` notifications for the members it leaves behind, to push.
    */
   'account:deleted': [{ accountId: number; releasedResearcherIds: number[]; closed: StoredNotification[] }]
+  /** Emitted after commit: an operator took the record out of matching (src/moderation). */
+  'record:suspended': [{ researcherId: number }]
   /** Emitted after commit: the works that count as these researchers' expertise changed (settings). */
   'expertise:changed': [{ researcherIds: number[] }]
   /** Vectors of these works were stored: researcher profiles and suggestions built on them are stale. */

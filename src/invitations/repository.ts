@@ -4,6 +4,7 @@ import { blocks, conversations, invitations, researchers } from '../../db/schema
 import { openConversation, pairKey } from '../conversations/open.js'
 import type { Database, Executor, Tx } from '../infra/db/database.js'
 import { ConflictError, ForbiddenError, NotFoundError, TooManyRequestsError } from '../infra/http/errors.js'
+import { isSuspended } from '../moderation/suspended.js'
 import { insertNotification } from '../notifications/repository.js'
 import type { InvitationStatus, InvitationView, NotificationView } from '../realtime/contract.js'
 import { isUniqueViolation } from '../realtime/db.js'
@@ -32,14 +33,15 @@ const invitee = alias(researchers, 'invitee')
 
 /**
  * A pending invitation whose sender or invitee account no longer holds its record (released, or
- * the account deleted and the record claimed again): it speaks for someone who is gone, so it
- * lapses like an overdue one.
+ * the account deleted and the record claimed again), or whose record an operator suspended: it
+ * speaks for someone who is gone, or must not open a conversation, so it lapses like an overdue one.
  */
 const lapsed = sql`(
   not exists (select 1 from ${researchers} r where r.id = ${invitations.senderResearcherId}
                  and r.claimed_by_account_id = ${invitations.senderAccountId})
   or not exists (select 1 from ${researchers} r where r.id = ${invitations.inviteeResearcherId}
-                 and r.claimed_by_account_id = ${invitations.inviteeAccountId}))`
+                 and r.claimed_by_account_id = ${invitations.inviteeAccountId})
+  or ${isSuspended(invitations.senderResearcherId)} or ${isSuspended(invitations.inviteeResearcherId)})`
 
 const samePair = (a: number, b: number) =>
   or(
@@ -194,13 +196,30 @@ export class InvitationsRepository {
   }
 
   /** Expires the pending invitations `accountId` sent or received for a record it let go. */
-  async lapseFor(accountId: number, researcherId: number, now: Date): Promise<Outcome[]> {
-    return this.database.db.transaction(async (tx) => {
-      const mine = or(
+  lapseFor(accountId: number, researcherId: number, now: Date): Promise<Outcome[]> {
+    return this.lapseWhere(
+      or(
         and(eq(invitations.senderAccountId, accountId), eq(invitations.senderResearcherId, researcherId)),
         and(eq(invitations.inviteeAccountId, accountId), eq(invitations.inviteeResearcherId, researcherId)),
-      )!
-      const ids = await this.expire(tx, and(mine, lapsed)!, now, 1_000)
+      )!,
+      now,
+    )
+  }
+
+  /** Expires the lapsed pending invitations to or from a record (e.g. one just suspended). */
+  lapseForRecord(researcherId: number, now: Date): Promise<Outcome[]> {
+    return this.lapseWhere(
+      or(
+        eq(invitations.senderResearcherId, researcherId),
+        eq(invitations.inviteeResearcherId, researcherId),
+      )!,
+      now,
+    )
+  }
+
+  private async lapseWhere(scope: SQL, now: Date): Promise<Outcome[]> {
+    return this.database.db.transaction(async (tx) => {
+      const ids = await this.expire(tx, and(scope, lapsed)!, now, 1_000)
       const stored = await this.notifyUpdated(tx, ids)
       return stored.map((s) => ({
         invitation: (s.notification.data as { invitation: InvitationView }).invitation,

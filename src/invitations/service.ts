@@ -100,8 +100,17 @@ export class InvitationsService {
    * be missed (the process stops first), any action on one, or a new invitation for the pair,
    * finds it lapsed and expires it then.
    */
-  async lapseFor(accountId: number, researcherId: number): Promise<number> {
-    const outcomes = await this.repository.lapseFor(accountId, researcherId, this.clock.now())
+  lapseFor(accountId: number, researcherId: number): Promise<number> {
+    return this.deliverAll(this.repository.lapseFor(accountId, researcherId, this.clock.now()))
+  }
+
+  /** The same for a record an operator suspended: its invitations end, both ways. */
+  lapseForRecord(researcherId: number): Promise<number> {
+    return this.deliverAll(this.repository.lapseForRecord(researcherId, this.clock.now()))
+  }
+
+  private async deliverAll(pending: Promise<Outcome[]>): Promise<number> {
+    const outcomes = await pending
     for (const outcome of outcomes) this.delivered(outcome)
     return outcomes.length
   }

@@ -1,5 +1,6 @@
 import type { Principal } from '../infra/auth/tokens.js'
 import type { Clock } from '../infra/clock.js'
+import type { DomainEvents } from '../infra/events.js'
 import { BadRequestError, ConflictError, NotFoundError } from '../infra/http/errors.js'
 import type { ModerationRepository, ReportRow, ReportStatus, SuspensionRow } from './repository.js'
 
@@ -12,6 +13,7 @@ export class ModerationService {
   constructor(
     private readonly repository: ModerationRepository,
     private readonly clock: Clock,
+    private readonly events: DomainEvents,
   ) {}
 
   async reports(status: ReportStatus, limit: number, offset: number) {
@@ -28,6 +30,7 @@ export class ModerationService {
     if (trimmed.length === 0) throw new BadRequestError('The reason is empty')
     const row = await this.repository.suspend(researcherId, trimmed, admin.accountId)
     if (!row) throw new NotFoundError('Researcher', researcherId)
+    this.events.emit('record:suspended', { researcherId })
     return suspensionView(row)
   }
 

@@ -11,9 +11,13 @@ export function subscribeFanout(
   notifications: NotificationsService,
   log: FastifyBaseLogger,
 ): () => void {
-  type Notified = Exclude<keyof DomainEventMap, 'vectors:stored' | 'expertise:changed' | 'account:deleted'>
+  type Notified = Exclude<
+    keyof DomainEventMap,
+    'vectors:stored' | 'expertise:changed' | 'account:deleted' | 'record:suspended'
+  >
   // vectors:stored and expertise:changed concern matching's own profiles and caches,
-  // account:deleted the account's own connections (see app.ts); nobody is told about them.
+  // account:deleted the account's own connections and record:suspended its pending invitations
+  // (see app.ts); nobody is told about them as such.
   const listeners: { [E in Notified]: (...args: DomainEventMap[E]) => Promise<unknown> } = {
     'works:changed': (payload) => notifications.onWorksChanged(payload),
     'follow:created': (payload) => notifications.onFollowCreated(payload),

@@ -5,6 +5,7 @@ import { MemoryMailer } from '../../src/infra/mailer.js'
 import { build } from '../helpers/build.js'
 import { freshDatabase } from '../helpers/database.js'
 import { seedCatalogue, signUp, type TestUser } from '../helpers/identity.js'
+import { waitFor } from '../helpers/realtime.js'
 import {
   announcedAfterNewLinks,
   claimant,
@@ -123,13 +124,24 @@ t.test('a suspended record cannot be claimed, invited or invite', async (t) => {
   t.match(claim.json().error, { code: 'CONFLICT', details: { reason: 'RECORD_SUSPENDED' } })
   t.equal(await count('claims'), claims, 'no claim is stored')
 
+  const pending = await invite(ben, a)
+  t.equal(pending.statusCode, 201)
   t.equal((await suspend(app, admin, b)).statusCode, 200)
+  const statusOf = async () =>
+    (await app.inject({ url: `/v1/invitations/${pending.json().id}`, headers: ada })).json().status
+  await waitFor(async () => (await statusOf()) === 'expired')
+  const accepted = await app.inject({
+    method: 'POST',
+    url: `/v1/invitations/${pending.json().id}/accept`,
+    headers: ada,
+  })
+  t.equal(accepted.statusCode, 409, "the suspended record's pending invitation lapsed")
   const toSuspended = await invite(ada, b)
   t.equal(toSuspended.statusCode, 409)
   t.match(toSuspended.json().error.details, { reason: 'INVITEE_SUSPENDED' })
   const fromSuspended = await invite(ben, a)
   t.equal(fromSuspended.statusCode, 403, "a suspended record's claimant cannot invite")
-  t.equal(await count('invitations'), 0)
+  t.equal(await count('invitations'), 1, 'only the lapsed one')
 
   t.equal((await lift(app, admin, b)).statusCode, 204)
   t.equal((await invite(ada, b)).statusCode, 201, 'lifted, the invitation goes through')
