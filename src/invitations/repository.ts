@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray, lte, or, type SQL, sql } from 'drizzle-orm'
+import { and, count, desc, eq, getTableColumns, inArray, lte, or, type SQL, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import { blocks, conversations, invitations, researchers } from '../../db/schema/index.js'
 import { openConversation, pairKey } from '../conversations/open.js'
@@ -157,7 +157,11 @@ export class InvitationsRepository {
     now: Date,
   ): Promise<Outcome & { expired: boolean }> {
     return this.database.db.transaction(async (tx) => {
-      const [row] = await tx.select().from(invitations).where(eq(invitations.id, id)).for('update')
+      const [row] = await tx
+        .select({ ...getTableColumns(invitations), lapsed: sql<boolean>`${lapsed}` })
+        .from(invitations)
+        .where(eq(invitations.id, id))
+        .for('update')
       if (!row || (row.senderAccountId !== actorAccountId && row.inviteeAccountId !== actorAccountId)) {
         throw new NotFoundError('Invitation', id)
       }
@@ -170,11 +174,7 @@ export class InvitationsRepository {
       if (row.status !== 'pending') {
         throw new ConflictError(`The invitation is already ${row.status}`, { status: row.status })
       }
-      const [state] = await tx
-        .select({ lapsed: sql<boolean>`${lapsed}` })
-        .from(invitations)
-        .where(eq(invitations.id, id))
-      if (row.expiresAt.getTime() <= now.getTime() || state?.lapsed) {
+      if (row.expiresAt.getTime() <= now.getTime() || row.lapsed) {
         const stored = await this.notifyUpdated(tx, await this.expire(tx, eq(invitations.id, id), now, 1))
         return { invitation: (await this.view(id, tx))!, stored, expired: true }
       }
@@ -217,27 +217,19 @@ export class InvitationsRepository {
     )
   }
 
-  private async lapseWhere(scope: SQL, now: Date): Promise<Outcome[]> {
-    return this.database.db.transaction(async (tx) => {
-      const ids = await this.expire(tx, and(scope, lapsed)!, now, 1_000)
-      const stored = await this.notifyUpdated(tx, ids)
-      return stored.map((s) => ({
-        invitation: (s.notification.data as { invitation: InvitationView }).invitation,
-        stored: [s],
-      }))
-    })
+  private lapseWhere(scope: SQL, now: Date): Promise<Outcome[]> {
+    return this.expireAndTell(and(scope, lapsed)!, now, 1_000)
   }
 
   /** Expires up to `batch` overdue invitations; nodes running this at once take disjoint rows. */
-  async expireDue(now: Date, batch: number): Promise<Outcome[]> {
+  expireDue(now: Date, batch: number): Promise<Outcome[]> {
+    return this.expireAndTell(lte(invitations.expiresAt, now), now, batch)
+  }
+
+  /** Expires up to `batch` pending invitations matching `where`, and tells both sides of each. */
+  private async expireAndTell(where: SQL, now: Date, batch: number): Promise<Outcome[]> {
     return this.database.db.transaction(async (tx) => {
-      const ids = await this.expire(
-        tx,
-        and(eq(invitations.status, 'pending'), lte(invitations.expiresAt, now))!,
-        now,
-        batch,
-      )
-      const stored = await this.notifyUpdated(tx, ids)
+      const stored = await this.notifyUpdated(tx, await this.expire(tx, where, now, batch))
       return stored.map((s) => ({
         invitation: (s.notification.data as { invitation: InvitationView }).invitation,
         stored: [s],

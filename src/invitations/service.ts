@@ -119,10 +119,9 @@ export class InvitationsService {
   async expireDue(batch = 500): Promise<number> {
     let total = 0
     for (;;) {
-      const outcomes = await this.repository.expireDue(this.clock.now(), batch)
-      for (const outcome of outcomes) this.delivered(outcome)
-      total += outcomes.length
-      if (outcomes.length < batch) return total
+      const expired = await this.deliverAll(this.repository.expireDue(this.clock.now(), batch))
+      total += expired
+      if (expired < batch) return total
     }
   }
 
