@@ -6,6 +6,7 @@ import { FollowingPage } from '../follows/schemas.js'
 import { requirePrincipal } from '../infra/auth/plugin.js'
 import type { RouteRateLimit } from '../infra/http/rate-limit.js'
 import { BlockedResearcher } from '../invitations/blocks-routes.js'
+import { ReportStatus } from '../moderation/schemas.js'
 import { InvitationView, MessageView, NotificationView } from '../realtime/contract.js'
 import { Settings } from '../researchers/settings-routes.js'
 import { commonErrors } from '../shared/schemas.js'
@@ -32,7 +33,7 @@ const ExportDocument = Type.Object({
     Type.Object({
       researcherId: Type.Integer(),
       reason: Type.String(),
-      status: Type.Union([Type.Literal('open'), Type.Literal('dismissed'), Type.Literal('upheld')]),
+      status: ReportStatus,
       createdAt: Timestamp,
     }),
   ),

@@ -70,7 +70,6 @@ export class CandidatesRepository {
     return new Set(rows.map((r) => r.id))
   }
 
-  /** undefined: no such record; null: nobody claimed it. */
   /** Which of `ids` an operator suspended. */
   async suspendedAmong(ids: readonly number[]): Promise<Set<number>> {
     if (ids.length === 0) return new Set()
@@ -79,6 +78,7 @@ export class CandidatesRepository {
     return new Set(rows.map((r) => r.id))
   }
 
+  /** undefined: no such record; null: nobody claimed it. */
   async claimantOf(researcherId: number): Promise<number | null | undefined> {
     const rows = await this.database.rows<{ accountId: number | null }>(sql`
       select claimed_by_account_id as "accountId" from ${researchers} where id = ${researcherId}`)
@@ -209,8 +209,9 @@ export class CandidatesRepository {
   }
 
   /**
-   * Records of `metaIds` (suggestible ones only) and the explanations of `explainIds` (work pairs, shared topics, names of
-   * `nameIds`) in one statement: apart they were four round trips after the ranking.
+   * Records of `metaIds` (suggestible ones only) and the explanations of `explainIds` (work pairs,
+   * shared topics, names of `nameIds`) in one statement: apart they were four round trips after
+   * the ranking.
    */
   async details(
     researcherId: number,

@@ -8,11 +8,12 @@ import {
   researcherVerifications,
 } from '../../db/schema/index.js'
 import type { Database } from '../infra/db/database.js'
+import type { ReportStatus } from '../moderation/repository.js'
 
 export interface FiledReport {
   researcherId: number
   reason: string
-  status: 'open' | 'dismissed' | 'upheld'
+  status: ReportStatus
   createdAt: Date
 }
 
