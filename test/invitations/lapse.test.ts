@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import type { InvitationView } from '../../src/realtime/contract.js'
 import { build } from '../helpers/build.js'
 import { freshDatabase } from '../helpers/database.js'
@@ -22,12 +22,18 @@ async function invite(app: FastifyInstance, from: Member, to: number) {
 const statusOf = async (app: FastifyInstance, viewer: Member, id: number) =>
   (await app.inject({ url: `/v1/invitations/${id}`, headers: bearer(viewer.token) })).json().status as string
 
-t.test("a released record's pending invitations lapse, and the next claimant can be invited", async (t) => {
+/** Ann's record claimed by a real account, and Olga, who will invite her. */
+async function annAndOlga(t: Test) {
   const database = await freshDatabase()
   const app = await build(t, { database })
   const { ann } = await seedCatalogue(app)
   const first = await annClaimant(app, ann)
   const olga = await createMember(database, app.services.tokens, { name: 'Olga Other' })
+  return { database, app, ann, first, olga }
+}
+
+t.test("a released record's pending invitations lapse, and the next claimant can be invited", async (t) => {
+  const { app, ann, first, olga } = await annAndOlga(t)
   const sent = await invite(app, olga, ann)
   t.equal(sent.statusCode, 201)
   const invitation = sent.json() as InvitationView
@@ -47,11 +53,7 @@ t.test("a released record's pending invitations lapse, and the next claimant can
 })
 
 t.test('an invitation whose record changed hands unnoticed lapses when anyone acts on it', async (t) => {
-  const database = await freshDatabase()
-  const app = await build(t, { database })
-  const { ann } = await seedCatalogue(app)
-  const first = await annClaimant(app, ann)
-  const olga = await createMember(database, app.services.tokens, { name: 'Olga Other' })
+  const { database, app, ann, first, olga } = await annAndOlga(t)
   const invitation = (await invite(app, olga, ann)).json() as InvitationView
   // The release as a process that stopped before its follow-up work would leave it.
   await database.rows(sql`update researchers set claimed_by_account_id = null where id = ${ann} returning id`)
