@@ -20,6 +20,11 @@ export interface ResearcherMeta {
   lastActiveYear: number | null
 }
 
+export interface RecordIdentity {
+  orcid: string
+  claimed: boolean
+}
+
 export interface Hit {
   id: number
   similarity: number
@@ -76,6 +81,28 @@ export class CandidatesRepository {
     const rows = await this.database.rows<{ id: number }>(sql`
       select u.id from unnest(${intArray(ids)}) u(id) where ${isSuspended(sql`u.id`)}`)
     return new Set(rows.map((r) => r.id))
+  }
+
+  /**
+   * The ORCID, and whether it is claimed, of each of `ids` that has one: records sharing an ORCID
+   * are one person's split profile (catalogues hold several records per person).
+   */
+  async identitiesOf(ids: readonly number[]): Promise<Map<number, RecordIdentity>> {
+    if (ids.length === 0) return new Map()
+    const rows = await this.database.rows<RecordIdentity & { id: number }>(sql`
+      select id, orcid, claimed_by_account_id is not null as claimed
+        from ${researchers} where id = any(${intArray(ids)}) and orcid is not null`)
+    return new Map(rows.map(({ id, ...identity }) => [id, identity]))
+  }
+
+  /** `ids` and every other record that shares an ORCID with one of them. */
+  async withSamePerson(ids: readonly number[]): Promise<number[]> {
+    if (ids.length === 0) return []
+    const rows = await this.database.rows<{ id: number }>(sql`
+      select r.id from ${researchers} r
+       where r.orcid in (select g.orcid from ${researchers} g where g.id = any(${intArray(ids)}))
+      union select unnest(${intArray(ids)})`)
+    return rows.map((r) => r.id)
   }
 
   /** undefined: no such record; null: nobody claimed it. */

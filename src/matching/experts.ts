@@ -14,6 +14,7 @@ import { type MetaFilters, passesFilters } from './filters.js'
 import type { GraphRepository } from './graph-repository.js'
 import type { MatchingProfiles } from './profiles.js'
 import { lexicalQuery } from './query-text.js'
+import { onePerPerson } from './same-person.js'
 import { aggregateAffinity, byScoreThenId, DEFAULT_EXPERT_WEIGHTS, type ExpertWeights } from './scoring.js'
 
 export interface Conflicts {
@@ -123,15 +124,17 @@ export class ExpertsService {
       .sort(byScoreThenId)
       .slice(0, Math.max(this.settings.shortlist, 2 * k))
       .map((c) => c.id)
-    const top = (await this.experts.affinity(query, shortlist, this.settings.newestWorks))
+    const [scored, identities] = await Promise.all([
+      this.experts.affinity(query, shortlist, this.settings.newestWorks),
+      this.candidates.identitiesOf(shortlist),
+    ])
+    const ranked = scored
       .filter((m) => passesFilters(m, filters))
-      .map((r) => ({ researcher: r, ...this.score(r) }))
+      .map((r) => ({ id: r.id, researcher: r, ...this.score(r) }))
       // Nothing of theirs matches the text at all: no expert, however few others there are.
       .filter((a) => a.score > 0)
-      .sort((a, b) =>
-        byScoreThenId({ id: a.researcher.id, score: a.score }, { id: b.researcher.id, score: b.score }),
-      )
-      .slice(0, k)
+      .sort(byScoreThenId)
+    const top = onePerPerson(ranked, identities).slice(0, k)
     const works = await this.experts.evidenceWorks(top.flatMap((a) => a.evidence.map((w) => w.workId)))
     return {
       items: top.map(
@@ -217,13 +220,15 @@ export class ExpertsService {
   }
 
   private async conflicted(c: Conflicts) {
-    const researchers = new Set<number>(c.excludeResearcherIds ?? [])
+    // A person is every record of theirs: excluding or naming one covers their split profiles.
+    const researchers = new Set<number>(await this.candidates.withSamePerson(c.excludeResearcherIds ?? []))
     const institutions = new Set<number>(c.excludeInstitutionIds ?? [])
-    const applicants = c.applicantIds ?? []
-    if (applicants.length > 0) {
-      const known = await this.candidates.exists(applicants)
-      const unknown = applicants.filter((id) => !known.has(id))
+    const named = c.applicantIds ?? []
+    if (named.length > 0) {
+      const known = await this.candidates.exists(named)
+      const unknown = named.filter((id) => !known.has(id))
       if (unknown.length > 0) throw new NotFoundError('Applicant', unknown.join(', '))
+      const applicants = await this.candidates.withSamePerson(named)
       const since = this.clock.now().getUTCFullYear() - (c.coauthorYears ?? DEFAULT_COAUTHOR_CONFLICT_YEARS)
       for (const id of applicants) researchers.add(id)
       for (const id of await this.graph.coauthorsSince(applicants, since)) researchers.add(id)

@@ -15,6 +15,7 @@ import type { DismissalsRepository } from './dismissals-repository.js'
 import { hasMetaFilters, type MetaFilters } from './filters.js'
 import type { GraphRepository } from './graph-repository.js'
 import type { MatchingProfiles } from './profiles.js'
+import { onePerPerson, orcidsOf } from './same-person.js'
 import {
   byScoreThenId,
   DEFAULT_SUGGESTION_WEIGHTS,
@@ -330,7 +331,9 @@ export class SuggestionsService {
     const ids = [...pool]
     const useDense = this.denseModelId !== null && denseSim.size > 0
     // Two statements at once: as one UNION the planner chose a parallel plan, slower on a busy machine.
-    const [lexical, dense] = await Promise.all([
+    // Records that are the researcher's own or a co-author's other profile are found by ORCID.
+    const [identities, lexical, dense] = await Promise.all([
+      this.candidates.identitiesOf([...new Set([researcherId, ...neighbours.keys(), ...ids])]),
       found.lexical
         ? this.candidates.groupSimilarities(
             researcherId,
@@ -362,10 +365,11 @@ export class SuggestionsService {
         scored.push({ id, score: suggestionScore(components, weights), components })
     }
     scored.sort(byScoreThenId)
+    const leaveOut = orcidsOf(options.includeCoauthors ? [researcherId] : excluded, identities)
     return {
       computedAt: computedAt.toISOString(),
       weights,
-      candidates: scored.map((c) => ({ ...c, path: pathTo(walk, c.id) })),
+      candidates: onePerPerson(scored, identities, leaveOut).map((c) => ({ ...c, path: pathTo(walk, c.id) })),
     }
   }
 

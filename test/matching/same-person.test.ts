@@ -1,0 +1,143 @@
+import { sql } from 'drizzle-orm'
+import type { FastifyInstance } from 'fastify'
+import t from 'tap'
+import { build } from '../helpers/build.js'
+import { freshDatabase } from '../helpers/database.js'
+import { ORCID_ANN } from '../helpers/identity.js'
+import { claimant, clock, officerToken, seed, suggestionsOf } from './fixtures.js'
+
+/*
+ * Catalogues hold several author records for one person (split profiles), linked only by the
+ * ORCID they share. Here Ada Folder (A1) has a second record, A1b, with one folding paper written
+ * with Ivy (A9). To matching, the two records are one person.
+ */
+const FOLDING =
+  'Protein folding kinetics and molecular dynamics simulations of chaperone assisted folding pathways in proteins'
+const FOLDING_CALL =
+  'We invite proposals on protein folding pathways, chaperone assisted folding and molecular dynamics simulations.'
+
+const author = (id: string, name: string, orcid?: string) => ({
+  author: { id, display_name: name, ...(orcid ? { orcid: `https://orcid.org/${orcid}` } : {}) },
+  institutions: [],
+})
+
+/** A1 carries the ORCID in one of its works; A1b in its only one. */
+const SPLIT_PROFILE = [
+  {
+    id: 'W30',
+    title: 'Chaperone cages and folding pathways',
+    abstract: `${FOLDING} in chaperonin cages`,
+    publication_year: 2023,
+    authorships: [author('A1', 'Ada Folder', ORCID_ANN)],
+  },
+  {
+    id: 'W31',
+    title: 'Folding pathways of chaperone clients',
+    abstract: `${FOLDING} of chaperone clients`,
+    publication_year: 2023,
+    authorships: [author('A1b', 'A. Folder', ORCID_ANN), author('A9', 'Ivy Ivers')],
+  },
+]
+
+async function seedSplitProfile(app: FastifyInstance) {
+  const ids = await seed(app)
+  const more = await seed(app, SPLIT_PROFILE)
+  const extra = await app.services.experts.researcherIdsByExternalId(['A1b', 'A9'])
+  for (const [key, id] of extra) ids.set(key, id)
+  for (const [key, id] of more) if (!ids.has(key)) ids.set(key, id)
+  return ids
+}
+
+const idsOf = (items: { researcher: { id: number } }[]) => items.map((s) => s.researcher.id)
+
+t.test('suggestions: a researcher is never suggested their own other record', async (t) => {
+  const app = await build(t, { clock })
+  const ids = await seedSplitProfile(app)
+  const ada = ids.get('A1')!
+  const owner = await claimant(app, ada)
+  const listed = idsOf(await suggestionsOf(t, app, ada, owner, 'limit=50'))
+  t.notOk(listed.includes(ids.get('A1b')!), 'A1b is Ada herself')
+  t.ok(listed.length > 0, 'the list is not empty for it')
+})
+
+t.test("suggestions: a co-author's other record is a co-author too", async (t) => {
+  const app = await build(t, { clock })
+  const ids = await seedSplitProfile(app)
+  const ben = ids.get('A2')!
+  const owner = await claimant(app, ben)
+  const listed = idsOf(await suggestionsOf(t, app, ben, owner, 'limit=50'))
+  t.notOk(listed.includes(ids.get('A1')!), 'Ada is already his co-author')
+  t.notOk(listed.includes(ids.get('A1b')!), 'and so is her other record')
+  const withCoauthors = idsOf(await suggestionsOf(t, app, ben, owner, 'limit=50&includeCoauthors=true'))
+  t.ok(withCoauthors.includes(ids.get('A1')!), 'asked for co-authors, Ada is listed')
+})
+
+t.test('suggestions: one entry per person, the claimed record where one is', async (t) => {
+  const database = await freshDatabase()
+  const app = await build(t, { clock, database })
+  const ids = await seedSplitProfile(app)
+  const dan = ids.get('A4')!
+  const owner = await claimant(app, dan)
+  const records = [ids.get('A1')!, ids.get('A1b')!]
+  const before = idsOf(await suggestionsOf(t, app, dan, owner, 'limit=50'))
+  t.equal(before.filter((id) => records.includes(id)).length, 1, 'Ada appears once')
+
+  // Ada claims the record that was left out; Dan's list, recomputed, shows that one.
+  const hidden = records.find((id) => !before.includes(id))!
+  await claimant(app, hidden)
+  await database.db.execute(sql`delete from suggestion_cache`)
+  const after = idsOf(await suggestionsOf(t, app, dan, owner, 'limit=50'))
+  t.same(
+    after.filter((id) => records.includes(id)),
+    [hidden],
+    'the record she claimed is the one suggested',
+  )
+})
+
+t.test('expert search: one entry per person', async (t) => {
+  const app = await build(t, { clock })
+  const ids = await seedSplitProfile(app)
+  const token = await officerToken(app)
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/experts/search',
+    headers: { authorization: `Bearer ${token}` },
+    payload: { text: FOLDING_CALL, k: 20 },
+  })
+  t.equal(res.statusCode, 200)
+  const listed = idsOf(res.json().items)
+  const records = [ids.get('A1')!, ids.get('A1b')!]
+  t.equal(listed.filter((id) => records.includes(id)).length, 1, 'Ada appears once')
+  t.ok(listed.includes(ids.get('A9')!), 'her co-author on the other record is an expert too')
+})
+
+t.test("expert search: an applicant's other records, and their co-authors, are conflicts", async (t) => {
+  const app = await build(t, { clock })
+  const ids = await seedSplitProfile(app)
+  const token = await officerToken(app)
+  const search = async (conflicts: object) => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/experts/search',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { text: FOLDING_CALL, k: 20, conflicts },
+    })
+    t.equal(res.statusCode, 200)
+    return idsOf(res.json().items)
+  }
+  const open = await search({})
+  t.ok(open.includes(ids.get('A2')!) && open.includes(ids.get('A9')!), 'Ben and Ivy are experts')
+
+  // The proposal names A1b; Ada's main record co-authored with Ben in 2023.
+  const applied = await search({ applicantIds: [ids.get('A1b')] })
+  t.notOk(applied.includes(ids.get('A1')!), "the applicant's other record is left out")
+  t.notOk(applied.includes(ids.get('A2')!), 'so is Ben, co-author of that record')
+  t.notOk(applied.includes(ids.get('A9')!), 'and Ivy, co-author of the named one')
+  t.ok(applied.includes(ids.get('A3')!), 'Cara, two steps away, stays')
+
+  const excluded = await search({ excludeResearcherIds: [ids.get('A1')] })
+  t.notOk(
+    excluded.some((id) => id === ids.get('A1') || id === ids.get('A1b')),
+    'excluding a person excludes every record of theirs',
+  )
+})
