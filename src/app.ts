@@ -64,6 +64,8 @@ import { MatchingProfiles } from './matching/profiles.js'
 import { ProfilesRepository } from './matching/profiles-repository.js'
 import { matchingRoutes } from './matching/routes.js'
 import { DEFAULT_SUGGESTIONS_SETTINGS, SuggestionsService } from './matching/suggestions.js'
+import { MergesService } from './moderation/merges.js'
+import { MergesRepository } from './moderation/merges-repository.js'
 import { ModerationRepository } from './moderation/repository.js'
 import { moderationRoutes } from './moderation/routes.js'
 import { ModerationService } from './moderation/service.js'
@@ -235,6 +237,7 @@ export function createServices(
     ),
     trust,
     moderation: new ModerationService(new ModerationRepository(database), clock, events),
+    merges: new MergesService(new MergesRepository(database), events),
     follows,
     graph: new GraphService(new GraphRepository(database)),
     /** Matching reads excluded works, emphasised topics and openness through this repository. */
@@ -330,7 +333,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(researcherSettingsRoutes, { settings: services.settings })
   await app.register(claimsRoutes, { claims: services.claims, rateLimit })
   await app.register(trustRoutes, { trust: services.trust })
-  await app.register(moderationRoutes, { moderation: services.moderation })
+  await app.register(moderationRoutes, { moderation: services.moderation, merges: services.merges })
   await app.register(followsRoutes, { follows: services.follows })
   await app.register(graphRoutes, { graph: services.graph })
   await app.register(worksRoutes, {

@@ -141,3 +141,28 @@ export const workTopics = pgTable(
     index('work_topics_topic_id_idx').on(table.topicId),
   ],
 )
+
+/**
+ * A duplicate author record an operator merged into another (catalogues split one person over
+ * several records). The duplicate's external id now names the survivor, so importing the
+ * catalogue again adds those works to the survivor instead of bringing the duplicate back; the
+ * old record id still says where the person went.
+ */
+export const researcherMerges = pgTable(
+  'researcher_merges',
+  {
+    externalId: text('external_id').primaryKey(),
+    researcherId: integer('researcher_id')
+      .notNull()
+      .references(() => researchers.id, { onDelete: 'cascade' }),
+    mergedResearcherId: integer('merged_researcher_id').notNull(),
+    mergedByAccountId: integer('merged_by_account_id').references(() => accounts.id, {
+      onDelete: 'set null',
+    }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    index('researcher_merges_researcher_id_idx').on(table.researcherId),
+    uniqueIndex('researcher_merges_merged_researcher_id_key').on(table.mergedResearcherId),
+  ],
+)

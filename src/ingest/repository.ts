@@ -1,5 +1,13 @@
 import { sql } from 'drizzle-orm'
-import { authorships, institutions, researchers, topics, works, workTopics } from '../../db/schema/index.js'
+import {
+  authorships,
+  institutions,
+  researcherMerges,
+  researchers,
+  topics,
+  works,
+  workTopics,
+} from '../../db/schema/index.js'
 import type { Database, Tx } from '../infra/db/database.js'
 import { intArray, jsonRows, keyLookupsOnly, textArray, txRows } from '../infra/db/sql-rows.js'
 import { appendOutbox } from '../infra/outbox.js'
@@ -106,14 +114,18 @@ export class IngestRepository {
       }
 
       const authorshipRows = changed.flatMap((work) =>
-        work.authorships.map((authorship) => ({
-          work_id: workIds.get(work.externalId)!,
-          researcher_id: researcherIds.get(authorship.author.externalId)!,
-          position: authorship.position,
-          institution_ids: [
-            ...new Set(authorship.institutions.map((i) => institutionIds.get(i.externalId)!)),
-          ],
-        })),
+        // Two author ids of one work can name one record since a merge: the first position stays.
+        uniqueBy(
+          work.authorships.map((authorship) => ({
+            work_id: workIds.get(work.externalId)!,
+            researcher_id: researcherIds.get(authorship.author.externalId)!,
+            position: authorship.position,
+            institution_ids: [
+              ...new Set(authorship.institutions.map((i) => institutionIds.get(i.externalId)!)),
+            ],
+          })),
+          (row) => row.researcher_id,
+        ),
       )
       if (authorshipRows.length > 0)
         await tx.execute(sql`
@@ -201,6 +213,19 @@ export class IngestRepository {
       }
     }
     if (all.size === 0) return new Map()
+    // An author merged into another record (src/moderation/merges) is that record from then on.
+    const merged = await txRows<{ externalId: string; researcherId: number }>(
+      tx,
+      sql`select external_id as "externalId", researcher_id as "researcherId"
+            from ${researcherMerges} where external_id = any(${textArray([...all.keys()])})`,
+    )
+    for (const { externalId } of merged) all.delete(externalId)
+    const ids = all.size === 0 ? new Map<string, number>() : await this.upsertAuthors(tx, all)
+    for (const { externalId, researcherId } of merged) ids.set(externalId, researcherId)
+    return ids
+  }
+
+  private async upsertAuthors(tx: Tx, all: Map<string, AuthorRow>): Promise<Map<string, number>> {
     const rows = sortedValues(all).map((a) => ({
       external_id: a.externalId,
       name: a.name,
@@ -257,4 +282,15 @@ function workColumns(work: NormalizedWork) {
     venue: work.venue,
     content_hash: work.contentHash,
   }
+}
+
+function uniqueBy<T>(rows: readonly T[], key: (row: T) => unknown): T[] {
+  const seen = new Set<unknown>()
+  const out: T[] = []
+  for (const row of rows) {
+    if (seen.has(key(row))) continue
+    seen.add(key(row))
+    out.push(row)
+  }
+  return out
 }

@@ -51,3 +51,33 @@ export const SuspensionBody = Type.Object(
   { reason: Type.String({ minLength: 1, maxLength: 2000 }) },
   { additionalProperties: false },
 )
+
+export const MergeBody = Type.Object(
+  {
+    duplicateId: Type.Integer({
+      minimum: 1,
+      maximum: 2_147_483_647,
+      description: 'The record folded into this one; it is gone afterwards',
+    }),
+  },
+  { additionalProperties: false },
+)
+
+export const MergeResult = Type.Object({
+  researcher: Type.Object({ id: Type.Integer(), name: Type.String() }),
+  duplicate: Type.Object({ id: Type.Integer(), name: Type.String(), externalId: Type.String() }),
+  /** Works that moved to the survivor. */
+  movedWorks: Type.Integer(),
+  /** Works both records were listed on: the survivor's authorship stays, the duplicate's goes. */
+  sharedWorks: Type.Integer(),
+})
+
+export const Merge = Type.Object({
+  researcher: Type.Object({ id: Type.Integer(), name: Type.String() }),
+  mergedResearcherId: Type.Integer(),
+  externalId: Type.String(),
+  mergedByAccountId: Nullable(Type.Integer()),
+  mergedAt: Type.String({ format: 'date-time' }),
+})
+
+export const MergeList = Type.Object({ items: Type.Array(Merge), page: PageInfo })

@@ -3,6 +3,7 @@ import {
   authorships,
   excludedWorks,
   institutions,
+  researcherMerges,
   researchers,
   topics,
   works,
@@ -35,6 +36,15 @@ export interface ResearcherCounts {
 
 export class ResearchersRepository {
   constructor(private readonly database: Database) {}
+
+  /** The record `id` was merged into (src/moderation/merges), if it was. */
+  async mergedInto(id: number): Promise<number | null> {
+    const [row] = await this.database.db
+      .select({ id: researcherMerges.researcherId })
+      .from(researcherMerges)
+      .where(eq(researcherMerges.mergedResearcherId, id))
+    return row?.id ?? null
+  }
 
   async findById(id: number): Promise<ResearcherRow | null> {
     const [row] = await this.database.db

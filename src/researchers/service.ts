@@ -20,7 +20,11 @@ export class ResearchersService {
   /** The public profile; `viewer` says how the caller relates to it, never who claimed it. */
   async profile(id: number, viewer: Principal | null = null) {
     const researcher = await this.repository.findById(id)
-    if (!researcher) throw new NotFoundError('Researcher', id)
+    if (!researcher) {
+      // An old link to a record an operator merged away says where the person is now.
+      const mergedInto = await this.repository.mergedInto(id)
+      throw new NotFoundError('Researcher', id, mergedInto === null ? undefined : { mergedInto })
+    }
     const [counts, topTopics, followers, trust, emphasisedTopics, following] = await Promise.all([
       this.repository.counts(id),
       this.repository.topTopics(id, 10),

@@ -434,6 +434,19 @@ const ROWS: Row[] = [
     expect: adminOnly,
     prepare: () => ({ url: '/v1/admin/suspensions' }),
   },
+  {
+    route: 'POST /v1/admin/researchers/{id}/merge',
+    expect: adminOnly,
+    prepare: async (c) => {
+      const [survivor, duplicate] = [await freshRecordAtUni10(c), await freshRecordAtUni10(c)]
+      return { url: `/v1/admin/researchers/${survivor}/merge`, body: () => ({ duplicateId: duplicate }) }
+    },
+  },
+  {
+    route: 'GET /v1/admin/merges',
+    expect: adminOnly,
+    prepare: () => ({ url: '/v1/admin/merges' }),
+  },
 
   // Follows: an account, not a claim.
   {

@@ -30,8 +30,8 @@ export class ForbiddenError extends AppError {
 }
 
 export class NotFoundError extends AppError {
-  constructor(what: string, id: string | number) {
-    super(404, 'NOT_FOUND', `${what} ${id} not found`)
+  constructor(what: string, id: string | number, details?: unknown) {
+    super(404, 'NOT_FOUND', `${what} ${id} not found`, details)
   }
 }
 

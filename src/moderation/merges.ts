@@ -1,0 +1,55 @@
+import type { Principal } from '../infra/auth/tokens.js'
+import type { DomainEvents } from '../infra/events.js'
+import { BadRequestError, ConflictError, NotFoundError } from '../infra/http/errors.js'
+import type { MergeRow, MergesRepository } from './merges-repository.js'
+
+const REFUSALS = {
+  claimed: ['DUPLICATE_CLAIMED', 'The duplicate is claimed, or has a claim waiting: settle the claim first'],
+  suspended: ['RECORD_SUSPENDED', 'A suspended record is not merged: lift the suspension first'],
+  history: [
+    'DUPLICATE_HAS_CONVERSATIONS',
+    'The duplicate has invitations or conversations of its own, which a merge would reroute',
+  ],
+} as const
+
+/**
+ * Operators fold duplicate author records (one person split over several records by the
+ * catalogue) into one: the survivor gets the works, the co-authors and what people attached to
+ * the duplicate; the duplicate's external id points at the survivor from then on.
+ */
+export class MergesService {
+  constructor(
+    private readonly repository: MergesRepository,
+    private readonly events: DomainEvents,
+  ) {}
+
+  async merge(admin: Principal, survivorId: number, duplicateId: number) {
+    if (survivorId === duplicateId) throw new BadRequestError('A record cannot be merged into itself')
+    const outcome = await this.repository.merge(survivorId, duplicateId, admin.accountId)
+    if (outcome.kind === 'missing') throw new NotFoundError('Researcher', outcome.researcherId)
+    if (outcome.kind !== 'merged') {
+      const [reason, message] = REFUSALS[outcome.kind]
+      throw new ConflictError(message, { reason, researcherId: outcome.researcherId })
+    }
+    // The survivor's works changed: its profiles, its co-authors' group profiles and the
+    // suggestion lists built on them are rebuilt as after a settings change.
+    this.events.emit('expertise:changed', { researcherIds: [survivorId] })
+    const { kind: _, ...view } = outcome
+    return view
+  }
+
+  async merges(limit: number, offset: number) {
+    const { items, total } = await this.repository.merges(limit, offset)
+    return { items: items.map(mergeView), page: { limit, offset, total } }
+  }
+}
+
+function mergeView(row: MergeRow) {
+  return {
+    researcher: { id: row.researcherId, name: row.researcherName },
+    mergedResearcherId: row.mergedResearcherId,
+    externalId: row.externalId,
+    mergedByAccountId: row.mergedByAccountId,
+    mergedAt: row.mergedAt.toISOString(),
+  }
+}

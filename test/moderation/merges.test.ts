@@ -1,0 +1,194 @@
+import { sql } from 'drizzle-orm'
+import type { FastifyInstance } from 'fastify'
+import t from 'tap'
+import { build } from '../helpers/build.js'
+import { openConversation } from '../helpers/conversation.js'
+import { freshDatabase } from '../helpers/database.js'
+import { signUp, type TestUser } from '../helpers/identity.js'
+import { createMember } from '../helpers/members.js'
+import { claimant, clock, seed, suggestionsOf } from '../matching/fixtures.js'
+
+/*
+ * The catalogue split Ada Folder (A1) over a second record, A1b: one paper of hers with Ivy (A9)
+ * sits there, and one paper lists her under both records.
+ */
+const FOLDING = 'Protein folding kinetics and chaperone assisted folding pathways in proteins'
+const author = (id: string, name: string) => ({ author: { id, display_name: name }, institutions: [] })
+const work = (id: string, year: number, authors: ReturnType<typeof author>[], note = '') => ({
+  id,
+  title: `Folding study ${id}`,
+  abstract: `${FOLDING} ${id} ${note}`,
+  publication_year: year,
+  authorships: authors,
+})
+const ADA_B = author('A1b', 'A. Folder')
+const IVY = author('A9', 'Ivy Ivers')
+const SPLIT = [work('W31', 2023, [ADA_B, IVY]), work('W32', 2022, [author('A1', 'Ada Folder'), ADA_B])]
+
+async function seedSplit(app: FastifyInstance) {
+  const ids = await seed(app)
+  await seed(app, SPLIT)
+  for (const [key, id] of await app.services.experts.researcherIdsByExternalId(['A1b', 'A9']))
+    ids.set(key, id)
+  return ids
+}
+
+function merge(app: FastifyInstance, admin: TestUser | null, survivor: number, duplicateId: number) {
+  return app.inject({
+    method: 'POST',
+    url: `/v1/admin/researchers/${survivor}/merge`,
+    headers: admin?.headers ?? {},
+    payload: { duplicateId },
+  })
+}
+
+const profile = async (app: FastifyInstance, id: number) => app.inject({ url: `/v1/researchers/${id}` })
+
+t.test('a merge folds the duplicate into the survivor, and imports keep to it', async (t) => {
+  const app = await build(t, { clock })
+  const ids = await seedSplit(app)
+  const [ada, adaB, ivy] = [ids.get('A1')!, ids.get('A1b')!, ids.get('A9')!]
+  const admin = await signUp(app, 'admin')
+  const fan = await signUp(app, 'researcher', 'Fan')
+  const critic = await signUp(app, 'researcher', 'Critic')
+  t.equal(
+    (await app.inject({ method: 'PUT', url: `/v1/researchers/${adaB}/follow`, headers: fan.headers }))
+      .statusCode,
+    200,
+  )
+  const report = await app.inject({
+    method: 'POST',
+    url: `/v1/researchers/${adaB}/reports`,
+    headers: critic.headers,
+    payload: { reason: 'Looks like a duplicate' },
+  })
+  t.equal(report.statusCode, 204)
+  t.equal((await profile(app, ada)).json().counts.works, 4, 'W1, W2, W8 and W32')
+  const owner = await claimant(app, ada)
+  const suggested = async () =>
+    (await suggestionsOf(t, app, ada, owner, 'limit=50')).map((s) => s.researcher.id)
+  t.ok((await suggested()).includes(ivy), 'Ivy is suggested to Ada, whom the catalogue does not link to her')
+
+  const res = await merge(app, admin, ada, adaB)
+  t.equal(res.statusCode, 200, res.body)
+  t.same(res.json(), {
+    researcher: { id: ada, name: 'Ada Folder' },
+    duplicate: { id: adaB, name: 'A. Folder', externalId: 'A1b' },
+    movedWorks: 1,
+    sharedWorks: 1,
+  })
+
+  const gone = await profile(app, adaB)
+  t.equal(gone.statusCode, 404, 'the duplicate is gone')
+  t.same(gone.json().error.details, { mergedInto: ada }, 'and its old id says where she is')
+  const merged = (await profile(app, ada)).json()
+  t.equal(merged.counts.works, 5, 'W31 joined her works, W32 counts once')
+  t.equal(merged.counts.followers, 1, "the duplicate's follower follows her")
+  const following = (await app.inject({ url: '/v1/me/following', headers: fan.headers })).json()
+  t.same(
+    following.items.map((f: { researcherId: number }) => f.researcherId),
+    [ada],
+  )
+  const graph = (await app.inject({ url: `/v1/researchers/${ada}/graph?depth=1` })).json()
+  t.ok(
+    graph.nodes.some((n: { key: string }) => n.key === `researcher:${ivy}`),
+    'Ivy is her co-author now',
+  )
+  t.notOk((await suggested()).includes(ivy), 'her stored list knows Ivy is a co-author now')
+  const reports = (await app.inject({ url: '/v1/admin/reports', headers: admin.headers })).json()
+  t.same(
+    reports.items.map((r: { researcher: { id: number } }) => r.researcher.id),
+    [ada],
+    'the report is about her record now',
+  )
+  const log = (await app.inject({ url: '/v1/admin/merges', headers: admin.headers })).json()
+  t.match(log, {
+    items: [
+      {
+        researcher: { id: ada },
+        mergedResearcherId: adaB,
+        externalId: 'A1b',
+        mergedByAccountId: admin.accountId,
+      },
+    ],
+    page: { total: 1 },
+  })
+
+  // The catalogue still says A1b: an edited W31 and a new work stay with Ada.
+  await seed(app, [
+    work('W31', 2023, [ADA_B, IVY], 'revised'),
+    work('W33', 2024, [ADA_B, author('A1', 'Ada Folder')]),
+  ])
+  t.same(
+    [...(await app.services.experts.researcherIdsByExternalId(['A1b'])).keys()],
+    [],
+    'A1b did not come back',
+  )
+  const works = (await app.inject({ url: `/v1/researchers/${ada}/works?limit=50` })).json()
+  t.same(
+    works.items
+      .map((w: { title: string }) => w.title)
+      .filter((title: string) => /W3[13]/.test(title))
+      .sort(),
+    ['Folding study W31', 'Folding study W33'],
+  )
+  t.equal((await profile(app, ada)).json().counts.works, 6)
+})
+
+t.test('refused merges change nothing', async (t) => {
+  const database = await freshDatabase()
+  const app = await build(t, { clock, database })
+  const ids = await seedSplit(app)
+  const [ada, adaB, ben] = [ids.get('A1')!, ids.get('A1b')!, ids.get('A2')!]
+  const admin = await signUp(app, 'admin')
+  const worksOf = async () =>
+    Promise.all([ada, adaB, ben].map(async (id) => (await profile(app, id)).json().counts.works))
+  const before = await worksOf()
+
+  const self = await merge(app, admin, ada, ada)
+  t.equal(self.statusCode, 400)
+  t.equal((await merge(app, admin, ada, 999_999)).statusCode, 404)
+  t.equal((await merge(app, admin, 999_999, adaB)).statusCode, 404)
+  const researcher = await signUp(app, 'researcher')
+  t.equal((await merge(app, researcher, ada, adaB)).statusCode, 403)
+  t.equal((await merge(app, null, ada, adaB)).statusCode, 401)
+
+  await claimant(app, adaB)
+  const claimed = await merge(app, admin, ada, adaB)
+  t.equal(claimed.statusCode, 409)
+  t.equal(claimed.json().error.details.reason, 'DUPLICATE_CLAIMED')
+
+  const suspend = await app.inject({
+    method: 'PUT',
+    url: `/v1/admin/researchers/${ada}/suspension`,
+    headers: admin.headers,
+    payload: { reason: 'fake' },
+  })
+  t.equal(suspend.statusCode, 200)
+  const suspended = await merge(app, admin, ada, ben)
+  t.equal(suspended.statusCode, 409)
+  t.equal(suspended.json().error.details.reason, 'RECORD_SUSPENDED')
+
+  t.same(await worksOf(), before, 'every record keeps its works')
+  t.equal((await app.inject({ url: '/v1/admin/merges', headers: admin.headers })).json().page.total, 0)
+})
+
+t.test('a duplicate with conversations of its own is not merged', async (t) => {
+  const database = await freshDatabase()
+  const app = await build(t, { clock, database })
+  const admin = await signUp(app, 'admin')
+  const member = (name: string) => createMember(database, app.services.tokens, { name })
+  const [ann, bob, carl] = [await member('Ann'), await member('Bob'), await member('Carl')]
+  await openConversation(app, ann, bob)
+  const refused = await merge(app, admin, carl.researcherId!, bob.researcherId!)
+  t.equal(refused.statusCode, 409, 'claimed, to begin with')
+  // Bob's record is let go; its conversation with Ann stays theirs.
+  await database.rows(sql`update researchers set claimed_by_account_id = null where id = ${bob.researcherId}`)
+  const history = await merge(app, admin, carl.researcherId!, bob.researcherId!)
+  t.equal(history.statusCode, 409)
+  t.equal(history.json().error.details.reason, 'DUPLICATE_HAS_CONVERSATIONS')
+  const conversations = (
+    await app.inject({ url: '/v1/conversations', headers: { authorization: `Bearer ${ann.token}` } })
+  ).json()
+  t.equal(conversations.items.length, 1, "Ann's conversation is still there")
+})
