@@ -254,7 +254,7 @@ export class ClaimsService {
     return { institutionId, domains: unique }
   }
 
-  /** One record per account: merging two records is an admin operation this service does not do. */
+  /** One record per account: a person's other records are merged into it by an operator (src/moderation/merges). */
   private async ensureAccountFree(store: ClaimStore, accountId: number, researcherId: number) {
     const held = await store.recordClaimedBy(accountId)
     if (held === researcherId) throw new ConflictError('This record is already yours')

@@ -30,7 +30,7 @@ export interface DomainEventMap {
   'account:deleted': [{ accountId: number; releasedResearcherIds: number[]; closed: StoredNotification[] }]
   /** Emitted after commit: an operator took the record out of matching (src/moderation). */
   'record:suspended': [{ researcherId: number }]
-  /** Emitted after commit: the works that count as these researchers' expertise changed (settings). */
+  /** Emitted after commit: the works that count as these researchers' expertise changed (settings, merges). */
   'expertise:changed': [{ researcherIds: number[] }]
   /** Vectors of these works were stored: researcher profiles and suggestions built on them are stale. */
   'vectors:stored': [{ workIds: number[] }]

@@ -38,6 +38,11 @@ export class MergesService {
     return view
   }
 
+  async duplicates(limit: number, offset: number) {
+    const { items, total } = await this.repository.duplicateGroups(limit, offset)
+    return { items, page: { limit, offset, total } }
+  }
+
   async merges(limit: number, offset: number) {
     const { items, total } = await this.repository.merges(limit, offset)
     return { items: items.map(mergeView), page: { limit, offset, total } }

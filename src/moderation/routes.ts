@@ -4,6 +4,7 @@ import { requireRole } from '../infra/auth/plugin.js'
 import { commonErrors, IdParams, PageQuery } from '../shared/schemas.js'
 import type { MergesService } from './merges.js'
 import {
+  DuplicateGroups,
   MergeBody,
   MergeList,
   MergeResult,
@@ -123,6 +124,23 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{
     },
     async (request) =>
       merges.merge(requireRole(request, 'admin'), request.params.id, request.body.duplicateId),
+  )
+
+  app.get(
+    '/v1/admin/duplicates',
+    {
+      schema: {
+        tags: ['admin'],
+        summary:
+          'Records that share an ORCID, the likeliest duplicates to merge (claimed first, then by works)',
+        querystring: Type.Object(PageQuery),
+        response: { 200: DuplicateGroups, 401: err, 403: err, ...commonErrors },
+      },
+    },
+    async (request) => {
+      requireRole(request, 'admin')
+      return merges.duplicates(request.query.limit, request.query.offset)
+    },
   )
 
   app.get(

@@ -81,3 +81,21 @@ export const Merge = Type.Object({
 })
 
 export const MergeList = Type.Object({ items: Type.Array(Merge), page: PageInfo })
+
+export const DuplicateGroups = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      orcid: Type.String(),
+      records: Type.Array(
+        Type.Object({
+          id: Type.Integer(),
+          name: Type.String(),
+          externalId: Type.String(),
+          claimed: Type.Boolean(),
+          works: Type.Integer(),
+        }),
+      ),
+    }),
+  ),
+  page: PageInfo,
+})

@@ -443,6 +443,11 @@ const ROWS: Row[] = [
     },
   },
   {
+    route: 'GET /v1/admin/duplicates',
+    expect: adminOnly,
+    prepare: () => ({ url: '/v1/admin/duplicates' }),
+  },
+  {
     route: 'GET /v1/admin/merges',
     expect: adminOnly,
     prepare: () => ({ url: '/v1/admin/merges' }),

@@ -523,6 +523,55 @@ t.test('blocks and reports', async (t) => {
   })
 })
 
+t.test('merges', async (t) => {
+  t.test('two records merged into each other ten times at once: one merge, one record left', async (t) => {
+    const database = await freshDatabase()
+    const app = await build(t, { database })
+    const { bob, cai } = await seedCatalogue(app)
+    const admins = [await signUp(app, 'admin'), await signUp(app, 'admin')]
+    const works = await count(
+      database,
+      sql`select count(distinct work_id) from authorships where researcher_id in (${bob}, ${cai})`,
+    )
+    const responses = await burst(N, (i) =>
+      request(app, 'POST', `/v1/admin/researchers/${i % 2 === 0 ? bob : cai}/merge`, admins[i % 2], {
+        duplicateId: i % 2 === 0 ? cai : bob,
+      }),
+    )
+    noServerErrors(t, responses, 'merge')
+    t.same(tally(responses), { 200: 1, 404: N - 1 })
+    losersSay(t, responses, 404, 'NOT_FOUND', 'merge')
+    const survivor = responses.find((r) => r.statusCode === 200)!.json().researcher.id
+    const left = await database.rows<{ id: number }>(
+      sql`select id from researchers where id in (${bob}, ${cai})`,
+    )
+    t.same(left, [{ id: survivor }], 'the survivor the winner named')
+    t.equal(await count(database, sql`select count(*) from researcher_merges`), 1)
+    t.equal(
+      await count(database, sql`select count(*) from authorships where researcher_id = ${survivor}`),
+      works,
+      'every work of the two, once',
+    )
+  })
+
+  t.test('a merge racing a claim on the duplicate: the claim is refused or the merge is', async (t) => {
+    const database = await freshDatabase()
+    const app = await build(t, { database })
+    const { bob, cai } = await seedCatalogue(app)
+    const admin = await signUp(app, 'admin')
+    const claimant = await signUp(app)
+    const [merged, claimed] = await Promise.all([
+      request(app, 'POST', `/v1/admin/researchers/${bob}/merge`, admin, { duplicateId: cai }),
+      request(app, 'POST', `/v1/researchers/${cai}/claims`, claimant, { text: 'this is me' }),
+    ])
+    noServerErrors(t, [merged, claimed], 'merge and claim')
+    const outcome = `${merged.statusCode} ${claimed.statusCode}`
+    t.ok(['200 404', '409 201'].includes(outcome), `merge first or claim first (${outcome})`)
+    const claims = await count(database, sql`select count(*) from claims where researcher_id = ${cai}`)
+    t.equal(claims, merged.statusCode === 200 ? 0 : 1, 'a claim only on a record that still exists')
+  })
+})
+
 t.test('settings and works', async (t) => {
   t.test('the same settings PATCH ten times at once: all 200, exactly the lists given', async (t) => {
     const database = await freshDatabase()

@@ -4,7 +4,7 @@ import t from 'tap'
 import { build } from '../helpers/build.js'
 import { openConversation } from '../helpers/conversation.js'
 import { freshDatabase } from '../helpers/database.js'
-import { signUp, type TestUser } from '../helpers/identity.js'
+import { ORCID_ANN, signUp, type TestUser } from '../helpers/identity.js'
 import { createMember } from '../helpers/members.js'
 import { claimant, clock, seed, suggestionsOf } from '../matching/fixtures.js'
 
@@ -13,7 +13,10 @@ import { claimant, clock, seed, suggestionsOf } from '../matching/fixtures.js'
  * sits there, and one paper lists her under both records.
  */
 const FOLDING = 'Protein folding kinetics and chaperone assisted folding pathways in proteins'
-const author = (id: string, name: string) => ({ author: { id, display_name: name }, institutions: [] })
+const author = (id: string, name: string, orcid?: string) => ({
+  author: { id, display_name: name, ...(orcid ? { orcid } : {}) },
+  institutions: [],
+})
 const work = (id: string, year: number, authors: ReturnType<typeof author>[], note = '') => ({
   id,
   title: `Folding study ${id}`,
@@ -21,9 +24,12 @@ const work = (id: string, year: number, authors: ReturnType<typeof author>[], no
   publication_year: year,
   authorships: authors,
 })
-const ADA_B = author('A1b', 'A. Folder')
+const ADA_B = author('A1b', 'A. Folder', ORCID_ANN)
 const IVY = author('A9', 'Ivy Ivers')
-const SPLIT = [work('W31', 2023, [ADA_B, IVY]), work('W32', 2022, [author('A1', 'Ada Folder'), ADA_B])]
+const SPLIT = [
+  work('W31', 2023, [ADA_B, IVY]),
+  work('W32', 2022, [author('A1', 'Ada Folder', ORCID_ANN), ADA_B]),
+]
 
 async function seedSplit(app: FastifyInstance) {
   const ids = await seed(app)
@@ -69,6 +75,20 @@ t.test('a merge folds the duplicate into the survivor, and imports keep to it', 
     (await suggestionsOf(t, app, ada, owner, 'limit=50')).map((s) => s.researcher.id)
   t.ok((await suggested()).includes(ivy), 'Ivy is suggested to Ada, whom the catalogue does not link to her')
 
+  const duplicates = (await app.inject({ url: '/v1/admin/duplicates', headers: admin.headers })).json()
+  t.same(duplicates, {
+    items: [
+      {
+        orcid: ORCID_ANN,
+        records: [
+          { id: ada, name: 'Ada Folder', externalId: 'A1', claimed: true, works: 4 },
+          { id: adaB, name: 'A. Folder', externalId: 'A1b', claimed: false, works: 2 },
+        ],
+      },
+    ],
+    page: { limit: 20, offset: 0, total: 1 },
+  })
+
   const res = await merge(app, admin, ada, adaB)
   t.equal(res.statusCode, 200, res.body)
   t.same(res.json(), {
@@ -100,6 +120,11 @@ t.test('a merge folds the duplicate into the survivor, and imports keep to it', 
     reports.items.map((r: { researcher: { id: number } }) => r.researcher.id),
     [ada],
     'the report is about her record now',
+  )
+  t.equal(
+    (await app.inject({ url: '/v1/admin/duplicates', headers: admin.headers })).json().page.total,
+    0,
+    'no duplicates left',
   )
   const log = (await app.inject({ url: '/v1/admin/merges', headers: admin.headers })).json()
   t.match(log, {
