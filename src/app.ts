@@ -34,6 +34,7 @@ import { TokenService } from './infra/auth/tokens.js'
 import { type Clock, systemClock } from './infra/clock.js'
 import type { Database } from './infra/db/database.js'
 import type { Embedder, EmbedderStatus } from './infra/embedder/embedder.js'
+import { withRecentTexts } from './infra/embedder/recent-texts.js'
 import { type DomainEventMap, DomainEvents } from './infra/events.js'
 import { installErrorHandler } from './infra/http/error-handler.js'
 import { installInputGuard } from './infra/http/input-guard.js'
@@ -181,6 +182,7 @@ export function createServices(
   const follows = new FollowsService(followsRepository, events)
   const settingsRepository = new ResearcherSettingsRepository(database)
   const { embedder, status } = options.embedder ?? NO_MODEL
+  const queryEmbedder = options.embedder?.queries ?? embedder
   const embeddingRepository = new EmbeddingRepository(database)
   const realtime = realtimeSettings(config)
   const push = new SocketPush()
@@ -270,7 +272,7 @@ export function createServices(
       candidates,
       coauthorGraph,
       matchingProfiles,
-      options.embedder?.queries ?? embedder,
+      queryEmbedder && withRecentTexts(queryEmbedder),
       clock,
     ),
     embeddingWorker: new EmbeddingWorker(embeddingRepository, embedder, events, log, {
