@@ -1,4 +1,8 @@
+import { createHash } from 'node:crypto'
 import type { Embedder } from './embedder.js'
+
+// Keyed by digest: a search text may be 50,000 characters, and 256 of them would be 25 MB.
+const digest = (text: string) => createHash('sha256').update(text).digest('base64')
 
 /**
  * Remembers the vectors of the last `capacity` texts. A programme officer runs one call text many
@@ -8,13 +12,13 @@ import type { Embedder } from './embedder.js'
  */
 export function withRecentTexts(embedder: Embedder, capacity = 256): Embedder {
   const recent = new Map<string, Promise<Float32Array>>()
-  const touch = (text: string, vector: Promise<Float32Array>) => {
+  const touch = (key: string, vector: Promise<Float32Array>) => {
     // Most recently used last, so the oldest is forgotten first.
-    recent.delete(text)
-    recent.set(text, vector)
+    recent.delete(key)
+    recent.set(key, vector)
     if (recent.size > capacity) recent.delete(recent.keys().next().value!)
     vector.catch(() => {
-      if (recent.get(text) === vector) recent.delete(text)
+      if (recent.get(key) === vector) recent.delete(key)
     })
   }
   return {
@@ -22,14 +26,21 @@ export function withRecentTexts(embedder: Embedder, capacity = 256): Embedder {
     dimensions: embedder.dimensions,
     dtype: embedder.dtype,
     embed(texts) {
+      const keys = texts.map(digest)
       const missing = new Map<string, number>()
-      for (const text of texts) if (!recent.has(text) && !missing.has(text)) missing.set(text, missing.size)
-      const fresh = missing.size > 0 ? embedder.embed([...missing.keys()]) : Promise.resolve([])
+      const toEmbed: string[] = []
+      texts.forEach((text, i) => {
+        const key = keys[i]!
+        if (recent.has(key) || missing.has(key)) return
+        missing.set(key, toEmbed.length)
+        toEmbed.push(text)
+      })
+      const fresh = toEmbed.length > 0 ? embedder.embed(toEmbed) : Promise.resolve([])
       return Promise.all(
-        texts.map((text) => {
-          const i = missing.get(text)
-          const vector = i === undefined ? recent.get(text)! : fresh.then((vectors) => vectors[i]!)
-          touch(text, vector)
+        keys.map((key) => {
+          const i = missing.get(key)
+          const vector = i === undefined ? recent.get(key)! : fresh.then((vectors) => vectors[i]!)
+          touch(key, vector)
           return vector
         }),
       )
