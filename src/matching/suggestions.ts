@@ -330,8 +330,8 @@ export class SuggestionsService {
 
     const ids = [...pool]
     const useDense = this.denseModelId !== null && denseSim.size > 0
-    // Two statements at once: as one UNION the planner chose a parallel plan, slower on a busy machine.
-    // Records that are the researcher's own or a co-author's other profile are found by ORCID.
+    // Separate statements at once: as one UNION the planner chose a parallel plan, slower on a busy
+    // machine. The identities find, by ORCID, the researcher's own and co-authors' other records.
     const [identities, lexical, dense] = await Promise.all([
       this.candidates.identitiesOf([...new Set([researcherId, ...neighbours.keys(), ...ids])]),
       found.lexical
