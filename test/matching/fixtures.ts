@@ -98,6 +98,14 @@ export async function seed(app: FastifyInstance, works: unknown[] = WORKS): Prom
   return app.services.experts.researcherIdsByExternalId(['A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'A7', 'A8'])
 }
 
+/** WORKS and then `more`: the ids of WORKS' authors and of `authors` among the new ones. */
+export async function seedWith(app: FastifyInstance, more: unknown[], authors: string[]) {
+  const ids = await seed(app)
+  await seed(app, more)
+  for (const [key, id] of await app.services.experts.researcherIdsByExternalId(authors)) ids.set(key, id)
+  return ids
+}
+
 export async function officerToken(
   app: FastifyInstance,
   role: 'programme_officer' | 'researcher' = 'programme_officer',
@@ -151,16 +159,26 @@ export async function suggestionsOf(
 export const GLACIER_QUERY =
   'Glacier mass balance, ice sheet melt and sea level rise observed by satellite altimetry'
 
-/** The ids an expert search for `GLACIER_QUERY` finds, best first, asserting it succeeded. */
-export async function glacierExperts(t: Test, app: FastifyInstance, officer: string): Promise<number[]> {
+/** The ids an expert search finds, best first, asserting it succeeded. */
+export async function expertIds(
+  t: Test,
+  app: FastifyInstance,
+  officer: string,
+  search: { text: string; k: number; conflicts?: object },
+): Promise<number[]> {
   const res = await app.inject({
     method: 'POST',
     url: '/v1/experts/search',
     headers: { authorization: `Bearer ${officer}` },
-    payload: { text: GLACIER_QUERY, k: 10 },
+    payload: search,
   })
   t.equal(res.statusCode, 200)
   return res.json().items.map((e: { researcher: { id: number } }) => e.researcher.id) as number[]
+}
+
+/** The ids an expert search for `GLACIER_QUERY` finds, best first, asserting it succeeded. */
+export function glacierExperts(t: Test, app: FastifyInstance, officer: string): Promise<number[]> {
+  return expertIds(t, app, officer, { text: GLACIER_QUERY, k: 10 })
 }
 
 const FAY = {

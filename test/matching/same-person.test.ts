@@ -4,7 +4,7 @@ import t from 'tap'
 import { build } from '../helpers/build.js'
 import { freshDatabase } from '../helpers/database.js'
 import { ORCID_ANN } from '../helpers/identity.js'
-import { claimant, clock, officerToken, seed, suggestionsOf } from './fixtures.js'
+import { claimant, clock, expertIds, officerToken, seedWith, suggestionsOf } from './fixtures.js'
 
 /*
  * Catalogues hold several author records for one person (split profiles), linked only by the
@@ -39,14 +39,7 @@ const SPLIT_PROFILE = [
   },
 ]
 
-async function seedSplitProfile(app: FastifyInstance) {
-  const ids = await seed(app)
-  const more = await seed(app, SPLIT_PROFILE)
-  const extra = await app.services.experts.researcherIdsByExternalId(['A1b', 'A9'])
-  for (const [key, id] of extra) ids.set(key, id)
-  for (const [key, id] of more) if (!ids.has(key)) ids.set(key, id)
-  return ids
-}
+const seedSplitProfile = (app: FastifyInstance) => seedWith(app, SPLIT_PROFILE, ['A1b', 'A9'])
 
 const idsOf = (items: { researcher: { id: number } }[]) => items.map((s) => s.researcher.id)
 
@@ -97,15 +90,7 @@ t.test('suggestions: one entry per person, the claimed record where one is', asy
 t.test('expert search: one entry per person', async (t) => {
   const app = await build(t, { clock })
   const ids = await seedSplitProfile(app)
-  const token = await officerToken(app)
-  const res = await app.inject({
-    method: 'POST',
-    url: '/v1/experts/search',
-    headers: { authorization: `Bearer ${token}` },
-    payload: { text: FOLDING_CALL, k: 20 },
-  })
-  t.equal(res.statusCode, 200)
-  const listed = idsOf(res.json().items)
+  const listed = await expertIds(t, app, await officerToken(app), { text: FOLDING_CALL, k: 20 })
   const records = [ids.get('A1')!, ids.get('A1b')!]
   t.equal(listed.filter((id) => records.includes(id)).length, 1, 'Ada appears once')
   t.ok(listed.includes(ids.get('A9')!), 'her co-author on the other record is an expert too')
@@ -115,16 +100,7 @@ t.test("expert search: an applicant's other records, and their co-authors, are c
   const app = await build(t, { clock })
   const ids = await seedSplitProfile(app)
   const token = await officerToken(app)
-  const search = async (conflicts: object) => {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/v1/experts/search',
-      headers: { authorization: `Bearer ${token}` },
-      payload: { text: FOLDING_CALL, k: 20, conflicts },
-    })
-    t.equal(res.statusCode, 200)
-    return idsOf(res.json().items)
-  }
+  const search = (conflicts: object) => expertIds(t, app, token, { text: FOLDING_CALL, k: 20, conflicts })
   const open = await search({})
   t.ok(open.includes(ids.get('A2')!) && open.includes(ids.get('A9')!), 'Ben and Ivy are experts')
 

@@ -6,7 +6,7 @@ import { openConversation } from '../helpers/conversation.js'
 import { freshDatabase } from '../helpers/database.js'
 import { ORCID_ANN, signUp, type TestUser } from '../helpers/identity.js'
 import { createMember } from '../helpers/members.js'
-import { claimant, clock, seed, suggestionsOf } from '../matching/fixtures.js'
+import { claimant, clock, seed, seedWith, suggestionsOf } from '../matching/fixtures.js'
 
 /*
  * The catalogue split Ada Folder (A1) over a second record, A1b: one paper of hers with Ivy (A9)
@@ -31,13 +31,7 @@ const SPLIT = [
   work('W32', 2022, [author('A1', 'Ada Folder', ORCID_ANN), ADA_B]),
 ]
 
-async function seedSplit(app: FastifyInstance) {
-  const ids = await seed(app)
-  await seed(app, SPLIT)
-  for (const [key, id] of await app.services.experts.researcherIdsByExternalId(['A1b', 'A9']))
-    ids.set(key, id)
-  return ids
-}
+const seedSplit = (app: FastifyInstance) => seedWith(app, SPLIT, ['A1b', 'A9'])
 
 function merge(app: FastifyInstance, admin: TestUser | null, survivor: number, duplicateId: number) {
   return app.inject({
