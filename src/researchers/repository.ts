@@ -1,4 +1,4 @@
-import { and, count, desc, eq, notInArray, sql } from 'drizzle-orm'
+import { and, count, desc, eq, ne, notInArray, sql } from 'drizzle-orm'
 import {
   authorships,
   excludedWorks,
@@ -44,6 +44,21 @@ export class ResearchersRepository {
       .from(researcherMerges)
       .where(eq(researcherMerges.mergedResearcherId, id))
     return row?.id ?? null
+  }
+
+  /** Other records sharing the ORCID: one person's split profile until an operator merges it. */
+  async sameOrcid(id: number, orcid: string | null) {
+    if (orcid === null) return []
+    return this.database.db
+      .select({
+        id: researchers.id,
+        name: researchers.name,
+        claimed: sql<boolean>`${researchers.claimedByAccountId} is not null`,
+      })
+      .from(researchers)
+      .where(and(eq(researchers.orcid, orcid), ne(researchers.id, id)))
+      .orderBy(researchers.id)
+      .limit(20)
   }
 
   async findById(id: number): Promise<ResearcherRow | null> {

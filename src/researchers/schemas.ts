@@ -22,6 +22,10 @@ export const ResearcherProfile = Type.Object({
   suspended: Type.Boolean({
     description: 'An operator took the record out of matching: not suggested, searched, claimed or invited',
   }),
+  sameOrcid: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), claimed: Type.Boolean() }), {
+    description:
+      "Other records with this record's ORCID: the same person, split by the catalogue (at most 20; operators merge them)",
+  }),
   trust: Trust,
   counts: Type.Object({
     works: Type.Integer(),

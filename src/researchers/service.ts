@@ -25,18 +25,20 @@ export class ResearchersService {
       const mergedInto = await this.repository.mergedInto(id)
       throw new NotFoundError('Researcher', id, mergedInto === null ? undefined : { mergedInto })
     }
-    const [counts, topTopics, followers, trust, emphasisedTopics, following] = await Promise.all([
+    const [counts, topTopics, followers, trust, emphasisedTopics, following, sameOrcid] = await Promise.all([
       this.repository.counts(id),
       this.repository.topTopics(id, 10),
       this.parts.follows.followerCount(id),
       this.parts.trust.snapshot(id),
       this.parts.settings.emphasisedTopics(id),
       viewer ? this.parts.follows.isFollowing(viewer.accountId, id) : Promise.resolve(false),
+      this.repository.sameOrcid(id, researcher.orcid),
     ])
     const { claimedByAccountId, ...visible } = researcher
     return {
       ...visible,
       claimed: claimedByAccountId !== null,
+      sameOrcid,
       trust: trust!,
       counts: { ...counts, followers },
       topTopics,

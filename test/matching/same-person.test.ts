@@ -117,3 +117,12 @@ t.test("expert search: an applicant's other records, and their co-authors, are c
     'excluding a person excludes every record of theirs',
   )
 })
+
+t.test("a profile names the person's other records", async (t) => {
+  const app = await build(t, { clock })
+  const ids = await seedSplitProfile(app)
+  const profile = async (key: string) => (await app.inject({ url: `/v1/researchers/${ids.get(key)}` })).json()
+  t.same((await profile('A1')).sameOrcid, [{ id: ids.get('A1b'), name: 'A. Folder', claimed: false }])
+  t.same((await profile('A1b')).sameOrcid, [{ id: ids.get('A1'), name: 'Ada Folder', claimed: false }])
+  t.same((await profile('A2')).sameOrcid, [], 'no ORCID, no other records')
+})

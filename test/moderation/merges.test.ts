@@ -97,6 +97,7 @@ t.test('a merge folds the duplicate into the survivor, and imports keep to it', 
   t.same(gone.json().error.details, { mergedInto: ada }, 'and its old id says where she is')
   const merged = (await profile(app, ada)).json()
   t.equal(merged.counts.works, 5, 'W31 joined her works, W32 counts once')
+  t.same(merged.sameOrcid, [], 'no other record of hers is left')
   t.equal(merged.counts.followers, 1, "the duplicate's follower follows her")
   const following = (await app.inject({ url: '/v1/me/following', headers: fan.headers })).json()
   t.same(

@@ -25,6 +25,7 @@ t.test('researcher read API', async (t) => {
       'name',
       'openToCollaborate',
       'orcid',
+      'sameOrcid',
       'suspended',
       'topTopics',
       'trust',
