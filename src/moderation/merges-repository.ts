@@ -116,16 +116,14 @@ export class MergesRepository {
          where researcher_id = ${duplicateId}
         on conflict do nothing`)
       // The survivor keeps its name; what it lacks comes from the duplicate, and the newer affiliation wins.
+      const newerAffiliation = sql`d.institution_id is not null and (s.institution_id is null
+        or coalesce(d.institution_year, -1) > coalesce(s.institution_year, -1))`
       await tx.execute(sql`
         update ${researchers} s set
           orcid = coalesce(s.orcid, d.orcid),
           external_ids = d.external_ids || s.external_ids,
-          institution_id = case when d.institution_id is not null
-                                 and (s.institution_id is null or coalesce(d.institution_year, -1) > coalesce(s.institution_year, -1))
-                                then d.institution_id else s.institution_id end,
-          institution_year = case when d.institution_id is not null
-                                   and (s.institution_id is null or coalesce(d.institution_year, -1) > coalesce(s.institution_year, -1))
-                                  then d.institution_year else s.institution_year end,
+          institution_id = case when ${newerAffiliation} then d.institution_id else s.institution_id end,
+          institution_year = case when ${newerAffiliation} then d.institution_year else s.institution_year end,
           updated_at = now()
           from ${researchers} d
          where s.id = ${survivorId} and d.id = ${duplicateId}`)
