@@ -383,11 +383,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       .finally(() => lapsing.delete(task))
     lapsing.add(task)
   }
-  const lapseReleased = ({ accountId, researcherId, status }: DomainEventMap['claim:decided'][0]) => {
-    if (status === 'released') lapse(() => services.invitations.lapseFor(accountId, researcherId))
+  const lapseReleased = ({ researcherId, status }: DomainEventMap['claim:decided'][0]) => {
+    if (status === 'released') lapse(() => services.invitations.lapseFor(researcherId))
   }
   const lapseSuspended = ({ researcherId }: DomainEventMap['record:suspended'][0]) =>
-    lapse(() => services.invitations.lapseForRecord(researcherId))
+    lapse(() => services.invitations.lapseFor(researcherId))
   services.events.on('claim:decided', lapseReleased)
   services.events.on('record:suspended', lapseSuspended)
   app.addHook('onClose', async () => {

@@ -195,30 +195,22 @@ export class InvitationsRepository {
     })
   }
 
-  /** Expires the pending invitations `accountId` sent or received for a record it let go. */
-  lapseFor(accountId: number, researcherId: number, now: Date): Promise<Outcome[]> {
-    return this.lapseWhere(
-      or(
-        and(eq(invitations.senderAccountId, accountId), eq(invitations.senderResearcherId, researcherId)),
-        and(eq(invitations.inviteeAccountId, accountId), eq(invitations.inviteeResearcherId, researcherId)),
+  /**
+   * Expires the lapsed pending invitations to or from a record: after a release (its holder's
+   * invitations, and any an earlier holder left behind) or a suspension.
+   */
+  lapseFor(researcherId: number, now: Date): Promise<Outcome[]> {
+    return this.expireAndTell(
+      and(
+        or(
+          eq(invitations.senderResearcherId, researcherId),
+          eq(invitations.inviteeResearcherId, researcherId),
+        ),
+        lapsed,
       )!,
       now,
+      1_000,
     )
-  }
-
-  /** Expires the lapsed pending invitations to or from a record (e.g. one just suspended). */
-  lapseForRecord(researcherId: number, now: Date): Promise<Outcome[]> {
-    return this.lapseWhere(
-      or(
-        eq(invitations.senderResearcherId, researcherId),
-        eq(invitations.inviteeResearcherId, researcherId),
-      )!,
-      now,
-    )
-  }
-
-  private lapseWhere(scope: SQL, now: Date): Promise<Outcome[]> {
-    return this.expireAndTell(and(scope, lapsed)!, now, 1_000)
   }
 
   /** Expires up to `batch` overdue invitations; nodes running this at once take disjoint rows. */

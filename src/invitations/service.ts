@@ -96,17 +96,12 @@ export class InvitationsService {
   }
 
   /**
-   * A released record's pending invitations lapse at once, so both sides see them end. Should this
-   * be missed (the process stops first), any action on one, or a new invitation for the pair,
-   * finds it lapsed and expires it then.
+   * A released or suspended record's pending invitations lapse at once, so both sides see them
+   * end. Should this be missed (the process stops first), any action on one, or a new invitation
+   * for the pair, finds it lapsed and expires it then.
    */
-  lapseFor(accountId: number, researcherId: number): Promise<number> {
-    return this.deliverAll(this.repository.lapseFor(accountId, researcherId, this.clock.now()))
-  }
-
-  /** The same for a record an operator suspended: its invitations end, both ways. */
-  lapseForRecord(researcherId: number): Promise<number> {
-    return this.deliverAll(this.repository.lapseForRecord(researcherId, this.clock.now()))
+  lapseFor(researcherId: number): Promise<number> {
+    return this.deliverAll(this.repository.lapseFor(researcherId, this.clock.now()))
   }
 
   private async deliverAll(pending: Promise<Outcome[]>): Promise<number> {
