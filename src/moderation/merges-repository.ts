@@ -180,7 +180,13 @@ export class MergesRepository {
   }
 }
 
+/**
+ * Locks both records, then reads their state. Two statements on purpose: a statement that waits
+ * for a row lock still reads the rest of the database as it was when it began, so a claim that held
+ * the lock and committed a pending claim meanwhile would go unseen (and then be moved along).
+ */
 async function lockBoth(tx: Tx, a: number, b: number): Promise<Map<number, LockedRecord>> {
+  await tx.execute(sql`select id from ${researchers} where id in (${a}, ${b}) order by id for update`)
   const rows = await txRows<LockedRecord>(
     tx,
     sql`select r.id, r.name, r.external_id as "externalId",
@@ -190,8 +196,7 @@ async function lockBoth(tx: Tx, a: number, b: number): Promise<Map<number, Locke
                exists (select 1 from ${invitations} i
                         where i.sender_researcher_id = r.id or i.invitee_researcher_id = r.id)
                  or exists (select 1 from ${conversationMembers} m where m.researcher_id = r.id) as history
-          from ${researchers} r where r.id in (${a}, ${b})
-         order by r.id for update of r`,
+          from ${researchers} r where r.id in (${a}, ${b})`,
   )
   return new Map(rows.map((r) => [r.id, r]))
 }
