@@ -65,6 +65,7 @@ import { MatchingProfiles } from './matching/profiles.js'
 import { ProfilesRepository } from './matching/profiles-repository.js'
 import { matchingRoutes } from './matching/routes.js'
 import { DEFAULT_SUGGESTIONS_SETTINGS, SuggestionsService } from './matching/suggestions.js'
+import { mergeRoutes } from './moderation/merge-routes.js'
 import { MergesService } from './moderation/merges.js'
 import { MergesRepository } from './moderation/merges-repository.js'
 import { ModerationRepository } from './moderation/repository.js'
@@ -335,7 +336,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(researcherSettingsRoutes, { settings: services.settings })
   await app.register(claimsRoutes, { claims: services.claims, rateLimit })
   await app.register(trustRoutes, { trust: services.trust })
-  await app.register(moderationRoutes, { moderation: services.moderation, merges: services.merges })
+  await app.register(moderationRoutes, { moderation: services.moderation })
+  await app.register(mergeRoutes, { merges: services.merges })
   await app.register(followsRoutes, { follows: services.follows })
   await app.register(graphRoutes, { graph: services.graph })
   await app.register(worksRoutes, {

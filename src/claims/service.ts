@@ -254,12 +254,16 @@ export class ClaimsService {
     return { institutionId, domains: unique }
   }
 
-  /** One record per account: a person's other records are merged into it by an operator (src/moderation/merges). */
+  /** One record per account: a person's other records are merged into it (src/moderation/merges). */
   private async ensureAccountFree(store: ClaimStore, accountId: number, researcherId: number) {
     const held = await store.recordClaimedBy(accountId)
     if (held === researcherId) throw new ConflictError('This record is already yours')
     if (held !== null)
-      throw new ConflictError(`This account already holds record ${held}; ask an admin to merge records`)
+      throw new ConflictError(
+        `This account already holds record ${held}: if this record is yours too, merge it into that one ` +
+          `(POST /v1/researchers/${held}/merge where it carries the same ORCID; otherwise report it)`,
+        { heldResearcherId: held },
+      )
   }
 
   /** Record first, then claim: every path takes the locks in this order, so they cannot deadlock. */

@@ -20,7 +20,8 @@ interface LockedRecord {
   id: number
   name: string
   externalId: string
-  claimed: boolean
+  orcid: string | null
+  claimedByAccountId: number | null
   pendingClaim: boolean
   suspended: boolean
   history: boolean
@@ -28,7 +29,7 @@ interface LockedRecord {
 
 export type MergeOutcome =
   | { kind: 'missing'; researcherId: number }
-  | { kind: 'claimed' | 'suspended' | 'history'; researcherId: number }
+  | { kind: 'notHolder' | 'claimed' | 'suspended' | 'notSameOrcid' | 'history'; researcherId: number }
   | {
       kind: 'merged'
       researcher: { id: number; name: string }
@@ -41,6 +42,12 @@ export interface DuplicateGroup {
   orcid: string
   records: { id: number; name: string; externalId: string; claimed: boolean; works: number }[]
 }
+
+/**
+ * Who merges: an operator, or the claimant of the survivor, who may fold in only records that carry
+ * the survivor's ORCID (the one link the catalogue gives that they are the same person).
+ */
+export type Merger = { accountId: number; as: 'operator' | 'claimant' }
 
 export interface MergeRow {
   researcherId: number
@@ -62,16 +69,22 @@ export class MergesRepository {
    * names the survivor, and the duplicate row goes with what was only its own (profiles, vectors,
    * its stored suggestions). The survivor's profile is rebuilt by the caller's event.
    */
-  async merge(survivorId: number, duplicateId: number, adminAccountId: number): Promise<MergeOutcome> {
+  async merge(survivorId: number, duplicateId: number, by: Merger): Promise<MergeOutcome> {
     return this.database.db.transaction(async (tx) => {
       const locked = await lockBoth(tx, survivorId, duplicateId)
       for (const id of [survivorId, duplicateId])
         if (!locked.has(id)) return { kind: 'missing', researcherId: id }
       const survivor = locked.get(survivorId)!
       const duplicate = locked.get(duplicateId)!
+      // Read under the lock: a release or takeover that committed first is seen here.
+      if (by.as === 'claimant' && survivor.claimedByAccountId !== by.accountId)
+        return { kind: 'notHolder', researcherId: survivorId }
       // A claimed duplicate is someone's account's record: the operator settles the claim first.
-      if (duplicate.claimed || duplicate.pendingClaim) return { kind: 'claimed', researcherId: duplicateId }
+      if (duplicate.claimedByAccountId !== null || duplicate.pendingClaim)
+        return { kind: 'claimed', researcherId: duplicateId }
       for (const r of [survivor, duplicate]) if (r.suspended) return { kind: 'suspended', researcherId: r.id }
+      if (by.as === 'claimant' && (survivor.orcid === null || survivor.orcid !== duplicate.orcid))
+        return { kind: 'notSameOrcid', researcherId: duplicateId }
       // Invitations and conversations are between two people's accounts; rerouting them is not ours.
       if (duplicate.history) return { kind: 'history', researcherId: duplicateId }
 
@@ -131,7 +144,7 @@ export class MergesRepository {
         update ${researcherMerges} set researcher_id = ${survivorId} where researcher_id = ${duplicateId}`)
       await tx.execute(sql`
         insert into ${researcherMerges} (external_id, researcher_id, merged_researcher_id, merged_by_account_id)
-        values (${duplicate.externalId}, ${survivorId}, ${duplicateId}, ${adminAccountId})`)
+        values (${duplicate.externalId}, ${survivorId}, ${duplicateId}, ${by.accountId})`)
       await tx.execute(sql`delete from ${researchers} where id = ${duplicateId}`)
       return {
         kind: 'merged',
@@ -189,8 +202,8 @@ async function lockBoth(tx: Tx, a: number, b: number): Promise<Map<number, Locke
   await tx.execute(sql`select id from ${researchers} where id in (${a}, ${b}) order by id for update`)
   const rows = await txRows<LockedRecord>(
     tx,
-    sql`select r.id, r.name, r.external_id as "externalId",
-               r.claimed_by_account_id is not null as claimed,
+    sql`select r.id, r.name, r.external_id as "externalId", r.orcid,
+               r.claimed_by_account_id as "claimedByAccountId",
                exists (select 1 from ${claims} c where c.researcher_id = r.id and c.status = 'pending') as "pendingClaim",
                ${isSuspended(sql`r.id`)} as suspended,
                exists (select 1 from ${invitations} i

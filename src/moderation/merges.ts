@@ -1,9 +1,13 @@
 import type { Principal } from '../infra/auth/tokens.js'
 import type { DomainEvents } from '../infra/events.js'
-import { BadRequestError, ConflictError, NotFoundError } from '../infra/http/errors.js'
-import type { MergeRow, MergesRepository } from './merges-repository.js'
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../infra/http/errors.js'
+import type { MergeRow, Merger, MergesRepository } from './merges-repository.js'
 
 const REFUSALS = {
+  notSameOrcid: [
+    'NOT_SAME_ORCID',
+    "Only a record with your record's ORCID merges without an operator: report the record to ask one",
+  ],
   claimed: ['DUPLICATE_CLAIMED', 'The duplicate is claimed, or has a claim waiting: settle the claim first'],
   suspended: ['RECORD_SUSPENDED', 'A suspended record is not merged: lift the suspension first'],
   history: [
@@ -23,10 +27,25 @@ export class MergesService {
     private readonly events: DomainEvents,
   ) {}
 
-  async merge(admin: Principal, survivorId: number, duplicateId: number) {
+  merge(admin: Principal, survivorId: number, duplicateId: number) {
+    return this.fold(survivorId, duplicateId, { accountId: admin.accountId, as: 'operator' })
+  }
+
+  /**
+   * A person split over several records folds the others into the one they claimed, without
+   * waiting for an operator, where the catalogue links them by ORCID: the rule matching already
+   * treats them as one person by (src/matching/same-person.ts).
+   */
+  mergeOwn(principal: Principal, survivorId: number, duplicateId: number) {
+    return this.fold(survivorId, duplicateId, { accountId: principal.accountId, as: 'claimant' })
+  }
+
+  private async fold(survivorId: number, duplicateId: number, by: Merger) {
     if (survivorId === duplicateId) throw new BadRequestError('A record cannot be merged into itself')
-    const outcome = await this.repository.merge(survivorId, duplicateId, admin.accountId)
+    const outcome = await this.repository.merge(survivorId, duplicateId, by)
     if (outcome.kind === 'missing') throw new NotFoundError('Researcher', outcome.researcherId)
+    if (outcome.kind === 'notHolder')
+      throw new ForbiddenError('Only the claimant merges records into this one')
     if (outcome.kind !== 'merged') {
       const [reason, message] = REFUSALS[outcome.kind]
       throw new ConflictError(message, { reason, researcherId: outcome.researcherId })

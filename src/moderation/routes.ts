@@ -2,12 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { requireRole } from '../infra/auth/plugin.js'
 import { commonErrors, IdParams, PageQuery } from '../shared/schemas.js'
-import type { MergesService } from './merges.js'
 import {
-  DuplicateGroups,
-  MergeBody,
-  MergeList,
-  MergeResult,
   Report,
   ReportDecision,
   ReportQueue,
@@ -22,8 +17,7 @@ const err = Type.Ref('ErrorResponse')
 
 export const moderationRoutes: FastifyPluginAsyncTypebox<{
   moderation: ModerationService
-  merges: MergesService
-}> = async (app, { moderation, merges }) => {
+}> = async (app, { moderation }) => {
   app.get(
     '/v1/admin/reports',
     {
@@ -107,55 +101,6 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{
     async (request) => {
       requireRole(request, 'admin')
       return moderation.suspensions(request.query.limit, request.query.offset)
-    },
-  )
-
-  app.post(
-    '/v1/admin/researchers/:id/merge',
-    {
-      schema: {
-        tags: ['admin'],
-        summary:
-          'Fold a duplicate record of the same person into this one: works, co-authors, follows and reports move; the duplicate goes',
-        params: IdParams,
-        body: MergeBody,
-        response: { 200: MergeResult, 401: err, 403: err, 404: err, 409: err, ...commonErrors },
-      },
-    },
-    async (request) =>
-      merges.merge(requireRole(request, 'admin'), request.params.id, request.body.duplicateId),
-  )
-
-  app.get(
-    '/v1/admin/duplicates',
-    {
-      schema: {
-        tags: ['admin'],
-        summary:
-          'Records that share an ORCID, the likeliest duplicates to merge (claimed first, then by works)',
-        querystring: Type.Object(PageQuery),
-        response: { 200: DuplicateGroups, 401: err, 403: err, ...commonErrors },
-      },
-    },
-    async (request) => {
-      requireRole(request, 'admin')
-      return merges.duplicates(request.query.limit, request.query.offset)
-    },
-  )
-
-  app.get(
-    '/v1/admin/merges',
-    {
-      schema: {
-        tags: ['admin'],
-        summary: 'Merged records, newest first: which record each old id and external id now is',
-        querystring: Type.Object(PageQuery),
-        response: { 200: MergeList, 401: err, 403: err, ...commonErrors },
-      },
-    },
-    async (request) => {
-      requireRole(request, 'admin')
-      return merges.merges(request.query.limit, request.query.offset)
     },
   )
 }

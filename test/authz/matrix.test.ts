@@ -83,7 +83,7 @@ function orcidFor(n: number): string {
 }
 
 /** A fresh account holding a fresh record, claimed by ORCID so it is approved at once. */
-async function claimedAccount(ctx: Ctx): Promise<TestUser & { researcherId: number }> {
+async function claimedAccount(ctx: Ctx): Promise<TestUser & { researcherId: number; orcid: string }> {
   const n = ++emailCounter
   const name = `Party Member${n}`
   const orcid = orcidFor(n)
@@ -104,7 +104,7 @@ async function claimedAccount(ctx: Ctx): Promise<TestUser & { researcherId: numb
     payload: { orcid },
   })
   if (res.statusCode !== 201 || res.json().status !== 'approved') throw new Error(`claim failed: ${res.body}`)
-  return { ...user, researcherId }
+  return { ...user, researcherId, orcid }
 }
 
 async function send(ctx: Ctx, method: 'POST' | 'PUT', url: string, user: TestUser, payload?: object) {
@@ -440,6 +440,23 @@ const ROWS: Row[] = [
     prepare: async (c) => {
       const [survivor, duplicate] = [await freshRecordAtUni10(c), await freshRecordAtUni10(c)]
       return { url: `/v1/admin/researchers/${survivor}/merge`, body: () => ({ duplicateId: duplicate }) }
+    },
+  },
+  {
+    route: 'POST /v1/researchers/{id}/merge',
+    expect: ownerOnly,
+    prepare: async (c) => {
+      const owner = await claimedAccount(c)
+      const author = { id: `A89${emailCounter}`, display_name: 'P. Member', orcid: owner.orcid }
+      await c.app.services.ingest.importBatch([
+        { id: `W89${emailCounter}`, title: 'Party, again', authorships: [{ author }] },
+      ])
+      const [other] = (await c.app.inject({ url: `/v1/researchers/${owner.researcherId}` })).json().sameOrcid
+      return {
+        url: `/v1/researchers/${owner.researcherId}/merge`,
+        body: () => ({ duplicateId: other.id }),
+        owner,
+      }
     },
   },
   {

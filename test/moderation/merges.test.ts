@@ -212,3 +212,83 @@ t.test('a duplicate with conversations of its own is not merged', async (t) => {
   ).json()
   t.equal(conversations.items.length, 1, "Ann's conversation is still there")
 })
+
+function mergeOwn(
+  app: FastifyInstance,
+  headers: Record<string, string>,
+  survivor: number,
+  duplicateId: number,
+) {
+  return app.inject({
+    method: 'POST',
+    url: `/v1/researchers/${survivor}/merge`,
+    headers,
+    payload: { duplicateId },
+  })
+}
+
+t.test('a claimant folds in their other record with the same ORCID, and only that', async (t) => {
+  const app = await build(t, { clock })
+  const ids = await seedSplit(app)
+  const [ada, adaB, ben] = [ids.get('A1')!, ids.get('A1b')!, ids.get('A2')!]
+  const owner = await claimant(app, ada)
+  const ownerAccount = (await app.inject({ url: '/v1/me', headers: owner })).json().id
+  const stranger = await signUp(app, 'researcher', 'Stranger')
+  const admin = await signUp(app, 'admin')
+  const worksOf = async () =>
+    Promise.all([ada, adaB, ben].map(async (id) => (await profile(app, id)).json().counts.works))
+  const before = await worksOf()
+
+  const second = await app.inject({
+    method: 'POST',
+    url: `/v1/researchers/${adaB}/claims`,
+    headers: owner,
+    payload: { orcid: ORCID_ANN },
+  })
+  t.equal(second.statusCode, 409, 'one record per account')
+  t.same(second.json().error.details, { heldResearcherId: ada }, 'the refusal names the record to merge into')
+
+  t.equal((await mergeOwn(app, {}, ada, adaB)).statusCode, 401)
+  t.equal((await mergeOwn(app, stranger.headers, ada, adaB)).statusCode, 403, 'not her record')
+  t.equal((await mergeOwn(app, owner, adaB, ada)).statusCode, 403, 'only into the record she holds')
+  t.equal((await mergeOwn(app, owner, ada, ada)).statusCode, 400)
+  t.equal((await mergeOwn(app, owner, ada, 999_999)).statusCode, 404)
+  const other = await mergeOwn(app, owner, ada, ben)
+  t.equal(other.statusCode, 409, "Ben's record carries no ORCID of hers")
+  t.equal(other.json().error.details.reason, 'NOT_SAME_ORCID')
+
+  // Someone else says A1b is theirs: that is for an operator to settle, not for Ada to fold away.
+  const rival = await signUp(app, 'researcher', 'Rival')
+  const rivalClaim = await app.inject({
+    method: 'POST',
+    url: `/v1/researchers/${adaB}/claims`,
+    headers: rival.headers,
+    payload: { text: 'this is me' },
+  })
+  t.equal(rivalClaim.statusCode, 201, rivalClaim.body)
+  const contested = await mergeOwn(app, owner, ada, adaB)
+  t.equal(contested.statusCode, 409)
+  t.equal(contested.json().error.details.reason, 'DUPLICATE_CLAIMED')
+  t.same(await worksOf(), before, 'no refusal moved a work')
+  t.equal((await app.inject({ url: '/v1/admin/merges', headers: admin.headers })).json().page.total, 0)
+
+  const decided = await app.inject({
+    method: 'POST',
+    url: `/v1/admin/claims/${rivalClaim.json().id}/decision`,
+    headers: admin.headers,
+    payload: { decision: 'reject' },
+  })
+  t.equal(decided.statusCode, 200, decided.body)
+  const res = await mergeOwn(app, owner, ada, adaB)
+  t.equal(res.statusCode, 200, res.body)
+  t.same(res.json(), {
+    researcher: { id: ada, name: 'Ada Folder' },
+    duplicate: { id: adaB, name: 'A. Folder', externalId: 'A1b' },
+    movedWorks: 1,
+    sharedWorks: 1,
+  })
+  t.equal((await profile(app, ada)).json().counts.works, 5, 'W31 joined her works, W32 counts once')
+  t.same((await profile(app, adaB)).json().error.details, { mergedInto: ada })
+  const log = (await app.inject({ url: '/v1/admin/merges', headers: admin.headers })).json()
+  t.match(log.items, [{ researcher: { id: ada }, mergedResearcherId: adaB, mergedByAccountId: ownerAccount }])
+})
