@@ -65,6 +65,7 @@ import { MatchingProfiles } from './matching/profiles.js'
 import { ProfilesRepository } from './matching/profiles-repository.js'
 import { matchingRoutes } from './matching/routes.js'
 import { DEFAULT_SUGGESTIONS_SETTINGS, SuggestionsService } from './matching/suggestions.js'
+import { DuplicatesRepository } from './moderation/duplicates-repository.js'
 import { mergeRoutes } from './moderation/merge-routes.js'
 import { MergesService } from './moderation/merges.js'
 import { MergesRepository } from './moderation/merges-repository.js'
@@ -240,7 +241,7 @@ export function createServices(
     ),
     trust,
     moderation: new ModerationService(new ModerationRepository(database), clock, events),
-    merges: new MergesService(new MergesRepository(database), events),
+    merges: new MergesService(new MergesRepository(database), new DuplicatesRepository(database), events),
     follows,
     graph: new GraphService(new GraphRepository(database)),
     /** Matching reads excluded works, emphasised topics and openness through this repository. */

@@ -38,6 +38,19 @@ export const institutions = pgTable(
 )
 
 /** An author record: public, importable, claimable by one account. */
+// Latin letters with diacritics, to their base letter: `translate` is immutable, as a stored
+// generated column needs, and takes no extension.
+const ACCENTED = 'áàâäãåāăąéèêëēėęěíìîïīįıóòôöõøōőúùûüūůűųñńňçćčšśşžźżýÿłđďťř'
+const PLAIN = 'aaaaaaaaaeeeeeeeeiiiiiiioooooooouuuuuuuunnncccssszzzyylddtr'
+const fold = (text: string) =>
+  `regexp_replace(translate(lower(${text}), '${ACCENTED}', '${PLAIN}'), '[^a-z]+', ' ', 'g')`
+// "Folder, Ada" names the family first; otherwise it is the last word and the given name the first.
+const familyPart = `case when position(',' in name) > 0 then ${fold("split_part(name, ',', 1)")} else ${fold('name')} end`
+const givenPart = `case when position(',' in name) > 0 then ${fold("split_part(name, ',', 2)")} else ${fold('name')} end`
+const nameKey = sql.raw(
+  `substring(${familyPart} from '([a-z]+) *$') || ' ' || substring(${givenPart} from '^ *([a-z]+)')`,
+)
+
 export const researchers = pgTable(
   'researchers',
   {
@@ -45,6 +58,8 @@ export const researchers = pgTable(
     externalId: text('external_id').notNull(),
     orcid: text('orcid'),
     name: text('name').notNull(),
+    /** "family given" (first given name), folded to a–z: how records of one person are paired without an ORCID. */
+    nameKey: text('name_key').generatedAlwaysAs(nameKey),
     externalIds: jsonb('external_ids').$type<Record<string, string>>().notNull().default({}),
     institutionId: integer('institution_id').references(() => institutions.id, { onDelete: 'set null' }),
     /** Publication year the current institution was last seen in, so older works never move it back. */

@@ -3,7 +3,7 @@ import { Type } from 'typebox'
 import { requirePrincipal, requireRole } from '../infra/auth/plugin.js'
 import { commonErrors, IdParams, PageQuery } from '../shared/schemas.js'
 import type { MergesService } from './merges.js'
-import { DuplicateGroups, MergeBody, MergeList, MergeResult } from './schemas.js'
+import { DuplicateGroups, LikelyDuplicates, MergeBody, MergeList, MergeResult } from './schemas.js'
 
 const err = Type.Ref('ErrorResponse')
 
@@ -54,6 +54,23 @@ export const mergeRoutes: FastifyPluginAsyncTypebox<{ merges: MergesService }> =
     async (request) => {
       requireRole(request, 'admin')
       return merges.duplicates(request.query.limit, request.query.offset)
+    },
+  )
+
+  app.get(
+    '/v1/admin/duplicates/by-name',
+    {
+      schema: {
+        tags: ['admin'],
+        summary:
+          'Pairs of records no ORCID links that may be one person: same family name and compatible given names, with a shared co-author or the same institution (most shared co-authors first)',
+        querystring: Type.Object(PageQuery),
+        response: { 200: LikelyDuplicates, 401: err, 403: err, ...commonErrors },
+      },
+    },
+    async (request) => {
+      requireRole(request, 'admin')
+      return merges.likelyDuplicates(request.query.limit, request.query.offset)
     },
   )
 

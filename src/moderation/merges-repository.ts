@@ -38,11 +38,6 @@ export type MergeOutcome =
       sharedWorks: number
     }
 
-export interface DuplicateGroup {
-  orcid: string
-  records: { id: number; name: string; externalId: string; claimed: boolean; works: number }[]
-}
-
 /**
  * Who merges: an operator, or the claimant of the survivor, who may fold in only records that carry
  * the survivor's ORCID (the one link the catalogue gives that they are the same person).
@@ -154,28 +149,6 @@ export class MergesRepository {
         sharedWorks: shared.length,
       }
     })
-  }
-
-  /**
-   * Records that share an ORCID, grouped: the likeliest duplicates, for operators to merge. The
-   * records of a group come claimed first, then by most works (the usual survivor first).
-   */
-  async duplicateGroups(limit: number, offset: number): Promise<{ items: DuplicateGroup[]; total: number }> {
-    const shared = sql`select orcid from ${researchers} where orcid is not null group by orcid having count(*) > 1`
-    const [items, [total]] = await Promise.all([
-      this.database.rows<DuplicateGroup>(sql`
-        select g.orcid, (
-          select json_agg(json_build_object('id', r.id, 'name', r.name, 'externalId', r.external_id,
-                                            'claimed', r.claimed_by_account_id is not null, 'works', w.n)
-                          order by r.claimed_by_account_id is null, w.n desc, r.id)
-            from ${researchers} r
-            cross join lateral (select count(*)::int as n from ${authorships} a where a.researcher_id = r.id) w
-           where r.orcid = g.orcid) as records
-          from (${shared} order by orcid limit ${limit} offset ${offset}) g
-         order by g.orcid`),
-      this.database.rows<{ n: number }>(sql`select count(*)::int as n from (${shared}) g`),
-    ])
-    return { items, total: total?.n ?? 0 }
   }
 
   async merges(limit: number, offset: number): Promise<{ items: MergeRow[]; total: number }> {

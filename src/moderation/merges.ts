@@ -1,6 +1,7 @@
 import type { Principal } from '../infra/auth/tokens.js'
 import type { DomainEvents } from '../infra/events.js'
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../infra/http/errors.js'
+import type { DuplicatesRepository } from './duplicates-repository.js'
 import type { MergeRow, Merger, MergesRepository } from './merges-repository.js'
 
 const REFUSALS = {
@@ -24,6 +25,7 @@ const REFUSALS = {
 export class MergesService {
   constructor(
     private readonly repository: MergesRepository,
+    private readonly duplicatesRepository: DuplicatesRepository,
     private readonly events: DomainEvents,
   ) {}
 
@@ -58,7 +60,13 @@ export class MergesService {
   }
 
   async duplicates(limit: number, offset: number) {
-    const { items, total } = await this.repository.duplicateGroups(limit, offset)
+    const { items, total } = await this.duplicatesRepository.byOrcid(limit, offset)
+    return { items, page: { limit, offset, total } }
+  }
+
+  /** Pairs an operator should look at where no ORCID links them: names, co-authors, institution. */
+  async likelyDuplicates(limit: number, offset: number) {
+    const { items, total } = await this.duplicatesRepository.byName(limit, offset)
     return { items, page: { limit, offset, total } }
   }
 

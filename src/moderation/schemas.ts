@@ -99,3 +99,31 @@ export const DuplicateGroups = Type.Object({
   ),
   page: PageInfo,
 })
+
+const PairRecord = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  externalId: Type.String(),
+  orcid: Nullable(Type.String()),
+  claimed: Type.Boolean(),
+  works: Type.Integer(),
+  institution: Nullable(Type.Object({ id: Type.Integer(), name: Type.String() })),
+})
+
+export const LikelyDuplicates = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      records: Type.Array(PairRecord, {
+        minItems: 2,
+        maxItems: 2,
+        description: 'The usual survivor first: claimed, then more works',
+      }),
+      sharedCoauthors: Type.Integer({ description: 'Co-authors both records have' }),
+      sameInstitution: Type.Boolean(),
+      topicSimilarity: Nullable(
+        Type.Number({ description: 'Cosine of their lexical profiles; null while either has none' }),
+      ),
+    }),
+  ),
+  page: PageInfo,
+})

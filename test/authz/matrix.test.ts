@@ -465,6 +465,11 @@ const ROWS: Row[] = [
     prepare: () => ({ url: '/v1/admin/duplicates' }),
   },
   {
+    route: 'GET /v1/admin/duplicates/by-name',
+    expect: adminOnly,
+    prepare: () => ({ url: '/v1/admin/duplicates/by-name' }),
+  },
+  {
     route: 'GET /v1/admin/merges',
     expect: adminOnly,
     prepare: () => ({ url: '/v1/admin/merges' }),

@@ -1,0 +1,167 @@
+import { sql } from 'drizzle-orm'
+import {
+  authorships,
+  coauthorEdges,
+  institutions,
+  researcherLexical,
+  researchers,
+} from '../../db/schema/index.js'
+import type { Database } from '../infra/db/database.js'
+import { intArray } from '../infra/db/sql-rows.js'
+import { isSuspended } from './suspended.js'
+
+export interface DuplicateGroup {
+  orcid: string
+  records: { id: number; name: string; externalId: string; claimed: boolean; works: number }[]
+}
+
+export interface PairRecord {
+  id: number
+  name: string
+  externalId: string
+  orcid: string | null
+  claimed: boolean
+  works: number
+  institution: { id: number; name: string } | null
+}
+
+export interface LikelyPair {
+  records: [PairRecord, PairRecord]
+  sharedCoauthors: number
+  sameInstitution: boolean
+  topicSimilarity: number | null
+}
+
+/**
+ * Records sharing a family name and initial are compared pairwise; a larger group is a common name
+ * (hundreds of "Y. Wang"), whose pairs an operator could not tell apart by this evidence anyway.
+ */
+export const MAX_NAME_GROUP = 200
+
+export class DuplicatesRepository {
+  constructor(private readonly database: Database) {}
+
+  /**
+   * Records that share an ORCID, grouped: the likeliest duplicates, for operators to merge. The
+   * records of a group come claimed first, then by most works (the usual survivor first).
+   */
+  async byOrcid(limit: number, offset: number): Promise<{ items: DuplicateGroup[]; total: number }> {
+    const shared = sql`select orcid from ${researchers} where orcid is not null group by orcid having count(*) > 1`
+    const [items, [total]] = await Promise.all([
+      this.database.rows<DuplicateGroup>(sql`
+        select g.orcid, (
+          select json_agg(json_build_object('id', r.id, 'name', r.name, 'externalId', r.external_id,
+                                            'claimed', r.claimed_by_account_id is not null, 'works', w.n)
+                          order by r.claimed_by_account_id is null, w.n desc, r.id)
+            from ${researchers} r
+            cross join lateral (select count(*)::int as n from ${authorships} a where a.researcher_id = r.id) w
+           where r.orcid = g.orcid) as records
+          from (${shared} order by orcid limit ${limit} offset ${offset}) g
+         order by g.orcid`),
+      this.database.rows<{ n: number }>(sql`select count(*)::int as n from (${shared}) g`),
+    ])
+    return { items, total: total?.n ?? 0 }
+  }
+
+  /**
+   * Pairs of records that may be one person although no ORCID says so: the same family name and
+   * compatible given names ("A. Folder", "Ada Folder", "Folder, Ada"), plus a shared co-author or
+   * the same institution. Left out: pairs that wrote together (two people), pairs with an ORCID each
+   * (the same one is the ORCID queue, different ones are two people), two claimed records and
+   * suspended records, none of which a merge would take.
+   */
+  async byName(limit: number, offset: number): Promise<{ items: LikelyPair[]; total: number }> {
+    const rows = await this.database.rows<{
+      a: number | null
+      b: number | null
+      shared: number
+      sameInstitution: boolean
+      topicSimilarity: number | null
+      total: number
+    }>(sql`
+      with keyed as (
+        select r.id, split_part(r.name_key, ' ', 2) as given,
+               split_part(r.name_key, ' ', 1) || ' ' || left(split_part(r.name_key, ' ', 2), 1) as key
+          from ${researchers} r
+         where r.name_key is not null and not ${isSuspended(sql`r.id`)}
+      ), usable as (
+        -- hashtext: the pairing below groups 1.5M edges by key at 100k researchers, and integers
+        -- sort and hash far faster than collated text; a collision is caught by comparing keys after.
+        select k.id, k.given, k.key, hashtext(k.key) as hash, r.institution_id
+          from keyed k join ${researchers} r on r.id = k.id
+         where k.key in (select key from keyed group by key having count(*) between 2 and ${MAX_NAME_GROUP})
+      ), linked as (
+        -- Each researcher's co-authors grouped by name key (edges are stored both ways, so these are
+        -- read in key order): a pair that shares a co-author meets in one group, and no
+        -- neighbourhood is paired with itself as a whole.
+        select a, b, count(*)::int as shared
+          from (select e.researcher_id, u.hash, array_agg(u.id) as ids
+                  from ${coauthorEdges} e join usable u on u.id = e.coauthor_id
+                 group by e.researcher_id, u.hash having count(*) > 1) g,
+               lateral (select x.id as a, y.id as b
+                          from unnest(g.ids) x(id) join unnest(g.ids) y(id) on y.id > x.id) p
+         group by a, b
+      ), colleagues as (
+        select a.id as a, b.id as b
+          from usable a join usable b on b.key = a.key and b.institution_id = a.institution_id and b.id > a.id
+      ), pairs as (
+        select coalesce(l.a, c.a) as a, coalesce(l.b, c.b) as b, coalesce(l.shared, 0) as shared,
+               c.a is not null as "sameInstitution"
+          from linked l full join colleagues c on c.a = l.a and c.b = l.b
+      ), plausible as (
+        select p.* from pairs p
+          join usable ua on ua.id = p.a
+          join usable ub on ub.id = p.b
+          join ${researchers} ra on ra.id = p.a
+          join ${researchers} rb on rb.id = p.b
+         where ua.key = ub.key and (ua.given = ub.given or length(ua.given) = 1 or length(ub.given) = 1)
+           and (ra.orcid is null or rb.orcid is null)
+           and (ra.claimed_by_account_id is null or rb.claimed_by_account_id is null)
+           and not exists (select 1 from ${coauthorEdges} e where e.researcher_id = p.a and e.coauthor_id = p.b)
+      ), page as (
+        select p.*,
+               (select -(la.centroid <#> lb.centroid) from ${researcherLexical} la, ${researcherLexical} lb
+                 where la.researcher_id = p.a and lb.researcher_id = p.b) as "topicSimilarity"
+          from plausible p
+         order by p.shared desc, p."sameInstitution" desc, p.a, p.b
+         limit ${limit} offset ${offset}
+      )
+      select page.*, t.total
+        from (select count(*)::int as total from plausible) t
+        left join page on true
+       order by page.shared desc, page."sameInstitution" desc, page.a, page.b`)
+    const total = rows[0]?.total ?? 0
+    const found = rows.filter((r) => r.a !== null && r.b !== null) as ((typeof rows)[number] & {
+      a: number
+      b: number
+    })[]
+    if (found.length === 0) return { items: [], total }
+    const records = await this.pairRecords(found.flatMap((r) => [r.a, r.b]))
+    const items = found.map((r): LikelyPair => {
+      // The usual survivor first, as in the ORCID queue: claimed, then more works.
+      const pair = [records.get(r.a)!, records.get(r.b)!].sort(
+        (x, y) => Number(y.claimed) - Number(x.claimed) || y.works - x.works || x.id - y.id,
+      ) as [PairRecord, PairRecord]
+      return {
+        records: pair,
+        sharedCoauthors: r.shared,
+        sameInstitution: r.sameInstitution,
+        // Single-precision vectors: identical texts can come out a hair above 1.
+        topicSimilarity: r.topicSimilarity === null ? null : Math.min(1, Number(r.topicSimilarity)),
+      }
+    })
+    return { items, total }
+  }
+
+  private async pairRecords(ids: number[]): Promise<Map<number, PairRecord>> {
+    const rows = await this.database.rows<PairRecord>(sql`
+      select r.id, r.name, r.external_id as "externalId", r.orcid,
+             r.claimed_by_account_id is not null as claimed,
+             (select count(*)::int from ${authorships} a where a.researcher_id = r.id) as works,
+             case when i.id is null then null else json_build_object('id', i.id, 'name', i.name) end as institution
+        from ${researchers} r
+        left join ${institutions} i on i.id = r.institution_id
+       where r.id = any(${intArray(ids)})`)
+    return new Map(rows.map((r) => [r.id, r]))
+  }
+}
