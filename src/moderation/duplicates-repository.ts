@@ -85,15 +85,16 @@ export class DuplicatesRepository {
           from ${researchers} r
          where r.name_key is not null and not ${isSuspended(sql`r.id`)}
       ), usable as (
-        -- hashtext: the pairing below groups 1.5M edges by key at 100k researchers, and integers
-        -- sort and hash far faster than collated text; a collision is caught by comparing keys after.
+        -- hashtext: the pairing below groups every edge of these researchers by key (1.5M at 100k
+        -- researchers), and integers sort far faster than collated text; a collision of two keys is
+        -- caught by comparing the keys of each pair after.
         select k.id, k.given, k.key, hashtext(k.key) as hash, r.institution_id
           from keyed k join ${researchers} r on r.id = k.id
          where k.key in (select key from keyed group by key having count(*) between 2 and ${MAX_NAME_GROUP})
       ), linked as (
-        -- Each researcher's co-authors grouped by name key (edges are stored both ways, so these are
-        -- read in key order): a pair that shares a co-author meets in one group, and no
-        -- neighbourhood is paired with itself as a whole.
+        -- Each researcher's co-authors grouped by name key: a pair that shares a co-author meets in
+        -- that co-author's group, and only same-key neighbours are ever paired (pairing whole
+        -- neighbourhoods first would be Σ deg² rows).
         select a, b, count(*)::int as shared
           from (select e.researcher_id, u.hash, array_agg(u.id) as ids
                   from ${coauthorEdges} e join usable u on u.id = e.coauthor_id
