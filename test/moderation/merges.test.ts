@@ -42,6 +42,14 @@ function merge(app: FastifyInstance, admin: TestUser | null, survivor: number, d
   })
 }
 
+/** What folding A1b into A1 reports: W31 moves, W32 listed both and keeps A1's authorship. */
+const adaFolded = (ada: number, adaB: number) => ({
+  researcher: { id: ada, name: 'Ada Folder' },
+  duplicate: { id: adaB, name: 'A. Folder', externalId: 'A1b' },
+  movedWorks: 1,
+  sharedWorks: 1,
+})
+
 const profile = async (app: FastifyInstance, id: number) => app.inject({ url: `/v1/researchers/${id}` })
 
 t.test('a merge folds the duplicate into the survivor, and imports keep to it', async (t) => {
@@ -85,12 +93,7 @@ t.test('a merge folds the duplicate into the survivor, and imports keep to it', 
 
   const res = await merge(app, admin, ada, adaB)
   t.equal(res.statusCode, 200, res.body)
-  t.same(res.json(), {
-    researcher: { id: ada, name: 'Ada Folder' },
-    duplicate: { id: adaB, name: 'A. Folder', externalId: 'A1b' },
-    movedWorks: 1,
-    sharedWorks: 1,
-  })
+  t.same(res.json(), adaFolded(ada, adaB))
 
   const gone = await profile(app, adaB)
   t.equal(gone.statusCode, 404, 'the duplicate is gone')
@@ -281,12 +284,7 @@ t.test('a claimant folds in their other record with the same ORCID, and only tha
   t.equal(decided.statusCode, 200, decided.body)
   const res = await mergeOwn(app, owner, ada, adaB)
   t.equal(res.statusCode, 200, res.body)
-  t.same(res.json(), {
-    researcher: { id: ada, name: 'Ada Folder' },
-    duplicate: { id: adaB, name: 'A. Folder', externalId: 'A1b' },
-    movedWorks: 1,
-    sharedWorks: 1,
-  })
+  t.same(res.json(), adaFolded(ada, adaB))
   t.equal((await profile(app, ada)).json().counts.works, 5, 'W31 joined her works, W32 counts once')
   t.same((await profile(app, adaB)).json().error.details, { mergedInto: ada })
   const log = (await app.inject({ url: '/v1/admin/merges', headers: admin.headers })).json()
