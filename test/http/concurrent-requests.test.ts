@@ -570,6 +570,28 @@ t.test('merges', async (t) => {
     const claims = await count(database, sql`select count(*) from claims where researcher_id = ${cai}`)
     t.equal(claims, merged.statusCode === 200 ? 0 : 1, 'a claim only on a record that still exists')
   })
+  t.test("a claimant's merge racing the release of their claim: merged while held, or refused", async (t) => {
+    const database = await freshDatabase()
+    const app = await build(t, { database })
+    const { ann } = await seedCatalogue(app)
+    const author = { id: 'A-ann-2', display_name: 'A. Author', orcid: ORCID_ANN }
+    await app.services.ingest.importBatch([{ id: 'W-ann-2', title: 'Another', authorships: [{ author }] }])
+    const [other] = (await request(app, 'GET', `/v1/researchers/${ann}`)).json().sameOrcid
+    const owner = await signUp(app)
+    const claim = (
+      await request(app, 'POST', `/v1/researchers/${ann}/claims`, owner, { orcid: ORCID_ANN })
+    ).json()
+    t.equal(claim.status, 'approved')
+    const [released, merged] = await Promise.all([
+      request(app, 'POST', `/v1/claims/${claim.id}/release`, owner),
+      request(app, 'POST', `/v1/researchers/${ann}/merge`, owner, { duplicateId: other.id }),
+    ])
+    noServerErrors(t, [merged, released], 'merge and release')
+    const outcome = `${merged.statusCode} ${released.statusCode}`
+    t.ok(['200 200', '403 200'].includes(outcome), `merge first or release first (${outcome})`)
+    const left = await count(database, sql`select count(*) from researchers where id = ${other.id}`)
+    t.equal(left, merged.statusCode === 200 ? 0 : 1, 'the other record went only with the merge')
+  })
 })
 
 t.test('settings and works', async (t) => {
