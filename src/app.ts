@@ -241,7 +241,12 @@ export function createServices(
     ),
     trust,
     moderation: new ModerationService(new ModerationRepository(database), clock, events),
-    merges: new MergesService(new MergesRepository(database), new DuplicatesRepository(database), events),
+    merges: new MergesService(
+      new MergesRepository(database),
+      new DuplicatesRepository(database),
+      events,
+      clock,
+    ),
     follows,
     graph: new GraphService(new GraphRepository(database)),
     /** Matching reads excluded works, emphasised topics and openness through this repository. */

@@ -25,6 +25,13 @@ export interface PairRecord {
   institution: { id: number; name: string } | null
 }
 
+export interface PairEvidence {
+  a: number
+  b: number
+  shared: number
+  sameInstitution: boolean
+}
+
 export interface LikelyPair {
   records: [PairRecord, PairRecord]
   sharedCoauthors: number
@@ -70,15 +77,8 @@ export class DuplicatesRepository {
    * (the same one is the ORCID queue, different ones are two people), two claimed records and
    * suspended records, none of which a merge would take.
    */
-  async byName(limit: number, offset: number): Promise<{ items: LikelyPair[]; total: number }> {
-    const rows = await this.database.rows<{
-      a: number | null
-      b: number | null
-      shared: number
-      sameInstitution: boolean
-      topicSimilarity: number | null
-      total: number
-    }>(sql`
+  async plausiblePairs(): Promise<PairEvidence[]> {
+    return this.database.rows<PairEvidence>(sql`
       with keyed as (
         select r.id, split_part(r.name_key, ' ', 2) as given,
                split_part(r.name_key, ' ', 1) || ' ' || left(split_part(r.name_key, ' ', 2), 1) as key
@@ -119,39 +119,39 @@ export class DuplicatesRepository {
            and (ra.orcid is null or rb.orcid is null)
            and (ra.claimed_by_account_id is null or rb.claimed_by_account_id is null)
            and not exists (select 1 from ${coauthorEdges} e where e.researcher_id = p.a and e.coauthor_id = p.b)
-      ), page as (
-        select p.*,
-               (select -(la.centroid <#> lb.centroid) from ${researcherLexical} la, ${researcherLexical} lb
-                 where la.researcher_id = p.a and lb.researcher_id = p.b) as "topicSimilarity"
-          from plausible p
-         order by p.shared desc, p."sameInstitution" desc, p.a, p.b
-         limit ${limit} offset ${offset}
       )
-      select page.*, t.total
-        from (select count(*)::int as total from plausible) t
-        left join page on true
-       order by page.shared desc, page."sameInstitution" desc, page.a, page.b`)
-    const total = rows[0]?.total ?? 0
-    const found = rows.filter((r) => r.a !== null && r.b !== null) as ((typeof rows)[number] & {
-      a: number
-      b: number
-    })[]
-    if (found.length === 0) return { items: [], total }
-    const records = await this.pairRecords(found.flatMap((r) => [r.a, r.b]))
-    const items = found.map((r): LikelyPair => {
-      // The usual survivor first, as in the ORCID queue: claimed, then more works.
-      const pair = [records.get(r.a)!, records.get(r.b)!].sort(
-        (x, y) => Number(y.claimed) - Number(x.claimed) || y.works - x.works || x.id - y.id,
-      ) as [PairRecord, PairRecord]
-      return {
-        records: pair,
-        sharedCoauthors: r.shared,
-        sameInstitution: r.sameInstitution,
-        // Single-precision vectors: identical texts can come out a hair above 1.
-        topicSimilarity: r.topicSimilarity === null ? null : Math.min(1, Number(r.topicSimilarity)),
-      }
-    })
-    return { items, total }
+      select a, b, shared, "sameInstitution" from plausible
+       order by shared desc, "sameInstitution" desc, a, b`)
+  }
+
+  /** The page's records, and the cosine of each pair's lexical profiles (null while either has none). */
+  async describe(pairs: readonly PairEvidence[]): Promise<LikelyPair[]> {
+    if (pairs.length === 0) return []
+    const [records, similarities] = await Promise.all([
+      this.pairRecords(pairs.flatMap((p) => [p.a, p.b])),
+      this.database.rows<{ a: number; b: number; similarity: number | null }>(sql`
+        select p.a, p.b, -(la.centroid <#> lb.centroid) as similarity
+          from unnest(${intArray(pairs.map((p) => p.a))}, ${intArray(pairs.map((p) => p.b))}) p(a, b)
+          left join ${researcherLexical} la on la.researcher_id = p.a
+          left join ${researcherLexical} lb on lb.researcher_id = p.b`),
+    ])
+    const similarity = new Map(similarities.map((r) => [`${r.a}:${r.b}`, r.similarity]))
+    // A list found a little earlier can name a record merged away since (by another instance).
+    return pairs
+      .filter((p) => records.has(p.a) && records.has(p.b))
+      .map((p): LikelyPair => {
+        const topic = similarity.get(`${p.a}:${p.b}`) ?? null
+        return {
+          // The usual survivor first, as in the ORCID queue: claimed, then more works.
+          records: [records.get(p.a)!, records.get(p.b)!].sort(
+            (x, y) => Number(y.claimed) - Number(x.claimed) || y.works - x.works || x.id - y.id,
+          ) as [PairRecord, PairRecord],
+          sharedCoauthors: p.shared,
+          sameInstitution: p.sameInstitution,
+          // Single-precision vectors: identical texts can come out a hair above 1.
+          topicSimilarity: topic === null ? null : Math.min(1, Number(topic)),
+        }
+      })
   }
 
   private async pairRecords(ids: number[]): Promise<Map<number, PairRecord>> {

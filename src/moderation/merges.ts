@@ -1,8 +1,11 @@
 import type { Principal } from '../infra/auth/tokens.js'
+import type { Clock } from '../infra/clock.js'
 import type { DomainEvents } from '../infra/events.js'
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../infra/http/errors.js'
-import type { DuplicatesRepository } from './duplicates-repository.js'
+import type { DuplicatesRepository, PairEvidence } from './duplicates-repository.js'
 import type { MergeRow, Merger, MergesRepository } from './merges-repository.js'
+
+export const LIKELY_PAIRS_TTL_MS = 60_000
 
 const REFUSALS = {
   notSameOrcid: [
@@ -27,7 +30,10 @@ export class MergesService {
     private readonly repository: MergesRepository,
     private readonly duplicatesRepository: DuplicatesRepository,
     private readonly events: DomainEvents,
+    private readonly clock: Clock,
   ) {}
+
+  private likely: { at: number; pairs: Promise<PairEvidence[]> } | null = null
 
   merge(admin: Principal, survivorId: number, duplicateId: number) {
     return this.fold(survivorId, duplicateId, { accountId: admin.accountId, as: 'operator' })
@@ -52,6 +58,7 @@ export class MergesService {
       const [reason, message] = REFUSALS[outcome.kind]
       throw new ConflictError(message, { reason, researcherId: outcome.researcherId })
     }
+    this.likely = null
     // The survivor's works changed: its profiles, its co-authors' group profiles and the
     // suggestion lists built on them are rebuilt as after a settings change.
     this.events.emit('expertise:changed', { researcherIds: [survivorId] })
@@ -64,10 +71,22 @@ export class MergesService {
     return { items, page: { limit, offset, total } }
   }
 
-  /** Pairs an operator should look at where no ORCID links them: names, co-authors, institution. */
+  /**
+   * Pairs an operator should look at where no ORCID links them: names, co-authors, institution.
+   * Finding them reads every co-author edge (seconds at 100k researchers), so the list is kept
+   * for a minute and paged from memory; a merge drops it.
+   */
   async likelyDuplicates(limit: number, offset: number) {
-    const { items, total } = await this.duplicatesRepository.byName(limit, offset)
-    return { items, page: { limit, offset, total } }
+    const now = this.clock.now().getTime()
+    if (!this.likely || now - this.likely.at > LIKELY_PAIRS_TTL_MS)
+      this.likely = { at: now, pairs: this.duplicatesRepository.plausiblePairs() }
+    const pending = this.likely
+    const pairs = await pending.pairs.catch((error: unknown) => {
+      if (this.likely === pending) this.likely = null
+      throw error
+    })
+    const items = await this.duplicatesRepository.describe(pairs.slice(offset, offset + limit))
+    return { items, page: { limit, offset, total: pairs.length } }
   }
 
   async merges(limit: number, offset: number) {

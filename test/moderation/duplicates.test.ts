@@ -1,7 +1,10 @@
+import { sql } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
+import { LIKELY_PAIRS_TTL_MS } from '../../src/moderation/merges.js'
 import { build } from '../helpers/build.js'
-import { signUp, type TestUser } from '../helpers/identity.js'
+import { freshDatabase } from '../helpers/database.js'
+import { movableClock, signUp, type TestUser } from '../helpers/identity.js'
 import { claimant, clock, seed } from '../matching/fixtures.js'
 
 const U1 = { id: 'https://openalex.org/I901', display_name: 'Lovelace Institute' }
@@ -112,4 +115,25 @@ t.test('only operators see the pairs', async (t) => {
   t.equal(refused.statusCode, 403)
   const empty = await likely(app, await signUp(app, 'admin'))
   t.same(empty, { items: [], page: { limit: 20, offset: 0, total: 0 } })
+})
+
+t.test('the list is found once a minute and paged from memory; a record gone since is skipped', async (t) => {
+  const database = await freshDatabase()
+  const time = movableClock(new Date('2024-06-01T00:00:00Z'))
+  const app = await build(t, { clock: time, database })
+  await seed(app, WORKS.slice(0, 2))
+  const admin = await signUp(app, 'admin')
+  t.equal((await likely(app, admin)).page.total, 1, 'Ada Lovelace and A. Lovelace')
+
+  await seed(app, WORKS.slice(7))
+  t.equal((await likely(app, admin)).page.total, 1, 'the Núñez records wait for the next minute')
+  time.advance(LIKELY_PAIRS_TTL_MS + 1)
+  t.equal((await likely(app, admin)).page.total, 2)
+
+  // Another instance merged J2 away: its pair is left out of the page, not a 500.
+  const [j2] = (await app.services.experts.researcherIdsByExternalId(['J2'])).values()
+  await database.rows(sql`delete from researchers where id = ${j2}`)
+  const page = await likely(app, admin)
+  t.equal(page.items.length, 1)
+  t.equal(page.items[0].records[0].name, 'Ada Lovelace')
 })
