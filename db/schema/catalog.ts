@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm'
 import {
   boolean,
   char,
+  check,
   index,
   integer,
   jsonb,
@@ -179,5 +180,31 @@ export const researcherMerges = pgTable(
   (table) => [
     index('researcher_merges_researcher_id_idx').on(table.researcherId),
     uniqueIndex('researcher_merges_merged_researcher_id_key').on(table.mergedResearcherId),
+  ],
+)
+
+/**
+ * Two records an operator found to be two people, though their names and co-authors made them look
+ * like one (GET /v1/admin/duplicates/by-name leaves the pair out from then on). Stored once, low id
+ * first; a merge carries the survivor's marks over from the duplicate.
+ */
+export const distinctResearchers = pgTable(
+  'distinct_researchers',
+  {
+    lowId: integer('low_id')
+      .notNull()
+      .references(() => researchers.id, { onDelete: 'cascade' }),
+    highId: integer('high_id')
+      .notNull()
+      .references(() => researchers.id, { onDelete: 'cascade' }),
+    markedByAccountId: integer('marked_by_account_id').references(() => accounts.id, {
+      onDelete: 'set null',
+    }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    primaryKey({ name: 'distinct_researchers_pkey', columns: [table.lowId, table.highId] }),
+    index('distinct_researchers_high_id_idx').on(table.highId),
+    check('distinct_researchers_ordered', sql`${table.lowId} < ${table.highId}`),
   ],
 )

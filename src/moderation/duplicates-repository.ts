@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm'
 import {
   authorships,
   coauthorEdges,
+  distinctResearchers,
   institutions,
   researcherLexical,
   researchers,
@@ -119,6 +120,7 @@ export class DuplicatesRepository {
            and (ra.orcid is null or rb.orcid is null)
            and (ra.claimed_by_account_id is null or rb.claimed_by_account_id is null)
            and not exists (select 1 from ${coauthorEdges} e where e.researcher_id = p.a and e.coauthor_id = p.b)
+           and not exists (select 1 from ${distinctResearchers} d where d.low_id = p.a and d.high_id = p.b)
       )
       select a, b, shared, "sameInstitution" from plausible
        order by shared desc, "sameInstitution" desc, a, b`)
@@ -152,6 +154,29 @@ export class DuplicatesRepository {
           topicSimilarity: topic === null ? null : Math.min(1, Number(topic)),
         }
       })
+  }
+
+  /** Records the pair as two people; false when either record does not exist. Idempotent. */
+  async markDistinct(a: number, b: number, accountId: number): Promise<boolean> {
+    const [low, high] = a < b ? [a, b] : [b, a]
+    const [row] = await this.database.rows<{ found: number }>(sql`
+      with found as (select count(*)::int as n from ${researchers} where id in (${low}, ${high})),
+           marked as (
+             insert into ${distinctResearchers} (low_id, high_id, marked_by_account_id)
+             select ${low}, ${high}, ${accountId} from found where n = 2
+             on conflict do nothing)
+      select n as found from found`)
+    return row?.found === 2
+  }
+
+  /** Takes the mark back; false when either record does not exist. Idempotent. */
+  async unmarkDistinct(a: number, b: number): Promise<boolean> {
+    const [low, high] = a < b ? [a, b] : [b, a]
+    const [row] = await this.database.rows<{ found: number }>(sql`
+      with removed as (
+             delete from ${distinctResearchers} where low_id = ${low} and high_id = ${high})
+      select count(*)::int as found from ${researchers} where id in (${low}, ${high})`)
+    return row?.found === 2
   }
 
   private async pairRecords(ids: number[]): Promise<Map<number, PairRecord>> {

@@ -3,7 +3,14 @@ import { Type } from 'typebox'
 import { requirePrincipal, requireRole } from '../infra/auth/plugin.js'
 import { commonErrors, IdParams, PageQuery } from '../shared/schemas.js'
 import type { MergesService } from './merges.js'
-import { DuplicateGroups, LikelyDuplicates, MergeBody, MergeList, MergeResult } from './schemas.js'
+import {
+  DistinctParams,
+  DuplicateGroups,
+  LikelyDuplicates,
+  MergeBody,
+  MergeList,
+  MergeResult,
+} from './schemas.js'
 
 const err = Type.Ref('ErrorResponse')
 
@@ -71,6 +78,40 @@ export const mergeRoutes: FastifyPluginAsyncTypebox<{ merges: MergesService }> =
     async (request) => {
       requireRole(request, 'admin')
       return merges.likelyDuplicates(request.query.limit, request.query.offset)
+    },
+  )
+
+  app.put(
+    '/v1/admin/researchers/:id/distinct/:otherId',
+    {
+      schema: {
+        tags: ['admin'],
+        summary:
+          'The two records are two people: the likely-duplicates list leaves the pair out (idempotent)',
+        params: DistinctParams,
+        response: { 204: Type.Null(), 401: err, 403: err, 404: err, ...commonErrors },
+      },
+    },
+    async (request, reply) => {
+      await merges.markDistinct(requireRole(request, 'admin'), request.params.id, request.params.otherId)
+      return reply.status(204).send(null)
+    },
+  )
+
+  app.delete(
+    '/v1/admin/researchers/:id/distinct/:otherId',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Take back that the two records are two people (idempotent)',
+        params: DistinctParams,
+        response: { 204: Type.Null(), 401: err, 403: err, 404: err, ...commonErrors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, 'admin')
+      await merges.unmarkDistinct(request.params.id, request.params.otherId)
+      return reply.status(204).send(null)
     },
   )
 

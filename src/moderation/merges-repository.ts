@@ -5,6 +5,7 @@ import {
   claims,
   conversationMembers,
   dismissedSuggestions,
+  distinctResearchers,
   follows,
   invitations,
   recordReports,
@@ -117,6 +118,15 @@ export class MergesRepository {
         insert into ${blocks} (blocker_researcher_id, blocked_researcher_id, created_at)
         select blocker_researcher_id, ${survivorId}, created_at from ${blocks}
          where blocked_researcher_id = ${duplicateId} and blocker_researcher_id <> ${survivorId}
+        on conflict do nothing`)
+      // Who an operator found to be someone else than the duplicate is someone else than the survivor.
+      await tx.execute(sql`
+        insert into ${distinctResearchers} (low_id, high_id, marked_by_account_id, created_at)
+        select least(${survivorId}::int, m.other), greatest(${survivorId}::int, m.other), m.marked_by_account_id, m.created_at
+          from (select case when low_id = ${duplicateId} then high_id else low_id end as other,
+                       marked_by_account_id, created_at
+                  from ${distinctResearchers} where ${duplicateId} in (low_id, high_id)) m
+         where m.other <> ${survivorId}
         on conflict do nothing`)
       await tx.execute(sql`
         insert into ${researcherVerifications} (researcher_id, verified_by_account_id, created_at)

@@ -89,6 +89,21 @@ export class MergesService {
     return { items, page: { limit, offset, total: pairs.length } }
   }
 
+  /** An operator's word that the two records are two people: the by-name list leaves them out. */
+  async markDistinct(admin: Principal, id: number, otherId: number) {
+    if (id === otherId) throw new BadRequestError('A record is the same person as itself')
+    if (!(await this.duplicatesRepository.markDistinct(id, otherId, admin.accountId)))
+      throw new NotFoundError('Researcher', `${id} or ${otherId}`)
+    this.likely = null
+  }
+
+  async unmarkDistinct(id: number, otherId: number) {
+    if (id === otherId) throw new BadRequestError('A record is the same person as itself')
+    if (!(await this.duplicatesRepository.unmarkDistinct(id, otherId)))
+      throw new NotFoundError('Researcher', `${id} or ${otherId}`)
+    this.likely = null
+  }
+
   async merges(limit: number, offset: number) {
     const { items, total } = await this.repository.merges(limit, offset)
     return { items: items.map(mergeView), page: { limit, offset, total } }

@@ -127,3 +127,8 @@ export const LikelyDuplicates = Type.Object({
   ),
   page: PageInfo,
 })
+
+export const DistinctParams = Type.Object({
+  id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }),
+  otherId: Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'A record of someone else' }),
+})

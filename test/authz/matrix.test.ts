@@ -470,6 +470,16 @@ const ROWS: Row[] = [
     prepare: () => ({ url: '/v1/admin/duplicates/by-name' }),
   },
   {
+    route: 'PUT /v1/admin/researchers/{id}/distinct/{otherId}',
+    expect: [401, 403, 403, 403, 204],
+    prepare: (c) => ({ url: `/v1/admin/researchers/${c.cat.bob}/distinct/${c.cat.cai}` }),
+  },
+  {
+    route: 'DELETE /v1/admin/researchers/{id}/distinct/{otherId}',
+    expect: [401, 403, 403, 403, 204],
+    prepare: (c) => ({ url: `/v1/admin/researchers/${c.cat.bob}/distinct/${c.cat.cai}` }),
+  },
+  {
     route: 'GET /v1/admin/merges',
     expect: adminOnly,
     prepare: () => ({ url: '/v1/admin/merges' }),

@@ -500,6 +500,7 @@ t.test('malformed requests get a 4xx JSON error on every documented route, never
     '/v1/admin/researchers/{id}/suspension': cat.bob,
     '/v1/admin/researchers/{id}/merge': cat.dana,
     '/v1/researchers/{id}/merge': cat.dana,
+    '/v1/admin/researchers/{id}/distinct/{otherId}': cat.dana,
     '/v1/admin/reports/{id}/decision': report.id,
     '/v1/researchers/{id}/follow': cat.bob,
     '/v1/researchers/{id}/followers': cat.ann,

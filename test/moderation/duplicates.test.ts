@@ -137,3 +137,54 @@ t.test('the list is found once a minute and paged from memory; a record gone sin
   t.equal(page.items.length, 1)
   t.equal(page.items[0].records[0].name, 'Ada Lovelace')
 })
+
+t.test('an operator marks a pair as two people; a merge carries the mark to the survivor', async (t) => {
+  const app = await build(t, { clock })
+  await seed(app, [...WORKS, work(person('J3', 'J. Nunez'), CARL)])
+  const ids = await app.services.experts.researcherIdsByExternalId(['J1', 'J2', 'J3', 'L2', 'L4'])
+  const [j1, j2, j3, l2, l4] = ['J1', 'J2', 'J3', 'L2', 'L4'].map((key) => ids.get(key)!) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ]
+  const admin = await signUp(app, 'admin')
+  const pairs = async () =>
+    (await likely(app, admin, '?limit=50')).items.map((p: { records: { id: number }[] }) =>
+      p.records
+        .map((r) => r.id)
+        .sort((a, b) => a - b)
+        .join('+'),
+    )
+  const pair = (a: number, b: number) => [a, b].sort((x, y) => x - y).join('+')
+  const mark = (method: 'PUT' | 'DELETE', a: number, b: number, user: TestUser | null = admin) =>
+    app.inject({ method, url: `/v1/admin/researchers/${a}/distinct/${b}`, headers: user?.headers ?? {} })
+
+  t.ok((await pairs()).includes(pair(l2, l4)), 'A. Lovelace could be Alan')
+  t.equal((await mark('PUT', l4, l2)).statusCode, 204)
+  t.equal((await mark('PUT', l2, l4)).statusCode, 204, 'again, either way round')
+  t.notOk((await pairs()).includes(pair(l2, l4)), 'the operator says they are two people')
+  t.ok((await pairs()).includes(pair(j1, j2)), 'other pairs stay')
+  t.equal((await mark('DELETE', l2, l4)).statusCode, 204)
+  t.ok((await pairs()).includes(pair(l2, l4)), 'taken back')
+  t.equal((await mark('DELETE', l2, l4)).statusCode, 204, 'taking back twice is no error')
+
+  t.equal((await mark('PUT', l2, l2)).statusCode, 400)
+  t.equal((await mark('PUT', l2, 999_999)).statusCode, 404)
+  t.equal((await mark('DELETE', 999_999, l2)).statusCode, 404)
+  t.equal((await mark('PUT', l2, l4, null)).statusCode, 401)
+  t.equal((await mark('PUT', l2, l4, await signUp(app, 'researcher'))).statusCode, 403)
+  t.ok((await pairs()).includes(pair(l2, l4)), 'refusals marked nothing')
+
+  // J. Nunez is someone else than Jose Nunez; Jose Nunez is José Núñez.
+  t.equal((await mark('PUT', j2, j3)).statusCode, 204)
+  const merged = await app.inject({
+    method: 'POST',
+    url: `/v1/admin/researchers/${j1}/merge`,
+    headers: admin.headers,
+    payload: { duplicateId: j2 },
+  })
+  t.equal(merged.statusCode, 200, merged.body)
+  t.notOk((await pairs()).includes(pair(j1, j3)), 'so J. Nunez is someone else than José Núñez too')
+})
