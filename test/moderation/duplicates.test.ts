@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { LIKELY_PAIRS_TTL_MS } from '../../src/moderation/merges.js'
 import { build } from '../helpers/build.js'
 import { freshDatabase } from '../helpers/database.js'
@@ -46,6 +46,16 @@ const likely = async (app: FastifyInstance, admin: TestUser, query = '') => {
   return res.json()
 }
 
+async function merge(t: Test, app: FastifyInstance, admin: TestUser, survivor: number, duplicateId: number) {
+  const res = await app.inject({
+    method: 'POST',
+    url: `/v1/admin/researchers/${survivor}/merge`,
+    headers: admin.headers,
+    payload: { duplicateId },
+  })
+  t.equal(res.statusCode, 200, res.body)
+}
+
 t.test('records no ORCID links are paired by name, with a shared co-author or institution', async (t) => {
   const app = await build(t, { clock })
   await seed(app, WORKS)
@@ -86,13 +96,7 @@ t.test('records no ORCID links are paired by name, with a shared co-author or in
   // A claimed record goes first, as the survivor; once merged, the pair is gone.
   const ada = ids.get('L1')!
   const [l2, l3] = [ids.get('L2')!, ids.get('L3')!]
-  const merged = await app.inject({
-    method: 'POST',
-    url: `/v1/admin/researchers/${ada}/merge`,
-    headers: admin.headers,
-    payload: { duplicateId: l3 },
-  })
-  t.equal(merged.statusCode, 200, merged.body)
+  await merge(t, app, admin, ada, l3)
   await claimant(app, l2)
   const after = (await likely(app, admin)).items.map((p: { records: { id: number }[] }) =>
     p.records.map((r) => r.id),
@@ -179,12 +183,6 @@ t.test('an operator marks a pair as two people; a merge carries the mark to the 
 
   // J. Nunez is someone else than Jose Nunez; Jose Nunez is José Núñez.
   t.equal((await mark('PUT', j2, j3)).statusCode, 204)
-  const merged = await app.inject({
-    method: 'POST',
-    url: `/v1/admin/researchers/${j1}/merge`,
-    headers: admin.headers,
-    payload: { duplicateId: j2 },
-  })
-  t.equal(merged.statusCode, 200, merged.body)
+  await merge(t, app, admin, j1, j2)
   t.notOk((await pairs()).includes(pair(j1, j3)), 'so J. Nunez is someone else than José Núñez too')
 })
