@@ -82,15 +82,16 @@ export class DuplicatesRepository {
     return this.database.rows<PairEvidence>(sql`
       with keyed as (
         select r.id, split_part(r.name_key, ' ', 2) as given,
-               split_part(r.name_key, ' ', 1) || ' ' || left(split_part(r.name_key, ' ', 2), 1) as key
+               split_part(r.name_key, ' ', 1) || ' ' || left(split_part(r.name_key, ' ', 2), 1) as key,
+               r.institution_id, r.orcid, r.claimed_by_account_id is not null as claimed
           from ${researchers} r
          where r.name_key is not null and not ${isSuspended(sql`r.id`)}
       ), usable as (
         -- hashtext: the pairing below groups every edge of these researchers by key (1.5M at 100k
         -- researchers), and integers sort far faster than collated text; a collision of two keys is
         -- caught by comparing the keys of each pair after.
-        select k.id, k.given, k.key, hashtext(k.key) as hash, r.institution_id
-          from keyed k join ${researchers} r on r.id = k.id
+        select k.*, hashtext(k.key) as hash
+          from keyed k
          where k.key in (select key from keyed group by key having count(*) between 2 and ${MAX_NAME_GROUP})
       ), linked as (
         -- Each researcher's co-authors grouped by name key: a pair that shares a co-author meets in
@@ -114,11 +115,9 @@ export class DuplicatesRepository {
         select p.* from pairs p
           join usable ua on ua.id = p.a
           join usable ub on ub.id = p.b
-          join ${researchers} ra on ra.id = p.a
-          join ${researchers} rb on rb.id = p.b
          where ua.key = ub.key and (ua.given = ub.given or length(ua.given) = 1 or length(ub.given) = 1)
-           and (ra.orcid is null or rb.orcid is null)
-           and (ra.claimed_by_account_id is null or rb.claimed_by_account_id is null)
+           and (ua.orcid is null or ub.orcid is null)
+           and not (ua.claimed and ub.claimed)
            and not exists (select 1 from ${coauthorEdges} e where e.researcher_id = p.a and e.coauthor_id = p.b)
            and not exists (select 1 from ${distinctResearchers} d where d.low_id = p.a and d.high_id = p.b)
       )
