@@ -46,12 +46,17 @@ export interface LikelyPair {
  */
 export const MAX_NAME_GROUP = 200
 
+/** The usual survivor of a merge first, in both queues: the claimed record, then the one with more works. */
+function survivorFirst(x: DuplicateGroup['records'][number], y: DuplicateGroup['records'][number]): number {
+  return Number(y.claimed) - Number(x.claimed) || y.works - x.works || x.id - y.id
+}
+
 export class DuplicatesRepository {
   constructor(private readonly database: Database) {}
 
   /**
-   * Records that share an ORCID, grouped: the likeliest duplicates, for operators to merge. The
-   * records of a group come claimed first, then by most works (the usual survivor first).
+   * Records that share an ORCID, grouped: the likeliest duplicates, for operators to merge, each
+   * group's usual survivor first.
    */
   async byOrcid(limit: number, offset: number): Promise<{ items: DuplicateGroup[]; total: number }> {
     const shared = sql`select orcid from ${researchers} where orcid is not null group by orcid having count(*) > 1`
@@ -59,8 +64,7 @@ export class DuplicatesRepository {
       this.database.rows<DuplicateGroup>(sql`
         select g.orcid, (
           select json_agg(json_build_object('id', r.id, 'name', r.name, 'externalId', r.external_id,
-                                            'claimed', r.claimed_by_account_id is not null, 'works', w.n)
-                          order by r.claimed_by_account_id is null, w.n desc, r.id)
+                                            'claimed', r.claimed_by_account_id is not null, 'works', w.n))
             from ${researchers} r
             cross join lateral (select count(*)::int as n from ${authorships} a where a.researcher_id = r.id) w
            where r.orcid = g.orcid) as records
@@ -68,7 +72,10 @@ export class DuplicatesRepository {
          order by g.orcid`),
       this.database.rows<{ n: number }>(sql`select count(*)::int as n from (${shared}) g`),
     ])
-    return { items, total: total?.n ?? 0 }
+    return {
+      items: items.map((g) => ({ ...g, records: g.records.sort(survivorFirst) })),
+      total: total?.n ?? 0,
+    }
   }
 
   /**
@@ -143,10 +150,7 @@ export class DuplicatesRepository {
       .map((p): LikelyPair => {
         const topic = similarity.get(`${p.a}:${p.b}`) ?? null
         return {
-          // The usual survivor first, as in the ORCID queue: claimed, then more works.
-          records: [records.get(p.a)!, records.get(p.b)!].sort(
-            (x, y) => Number(y.claimed) - Number(x.claimed) || y.works - x.works || x.id - y.id,
-          ) as [PairRecord, PairRecord],
+          records: [records.get(p.a)!, records.get(p.b)!].sort(survivorFirst) as [PairRecord, PairRecord],
           sharedCoauthors: p.shared,
           sameInstitution: p.sameInstitution,
           // Single-precision vectors: identical texts can come out a hair above 1.
