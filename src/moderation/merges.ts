@@ -90,17 +90,20 @@ export class MergesService {
   }
 
   /** An operator's word that the two records are two people: the by-name list leaves them out. */
-  async markDistinct(admin: Principal, id: number, otherId: number) {
-    if (id === otherId) throw new BadRequestError('A record is the same person as itself')
-    if (!(await this.duplicatesRepository.markDistinct(id, otherId, admin.accountId)))
-      throw new NotFoundError('Researcher', `${id} or ${otherId}`)
-    this.likely = null
+  markDistinct(admin: Principal, id: number, otherId: number) {
+    return this.changeDistinct(id, otherId, () =>
+      this.duplicatesRepository.markDistinct(id, otherId, admin.accountId),
+    )
   }
 
-  async unmarkDistinct(id: number, otherId: number) {
+  unmarkDistinct(id: number, otherId: number) {
+    return this.changeDistinct(id, otherId, () => this.duplicatesRepository.unmarkDistinct(id, otherId))
+  }
+
+  /** `change` answers whether both records exist. */
+  private async changeDistinct(id: number, otherId: number, change: () => Promise<boolean>) {
     if (id === otherId) throw new BadRequestError('A record is the same person as itself')
-    if (!(await this.duplicatesRepository.unmarkDistinct(id, otherId)))
-      throw new NotFoundError('Researcher', `${id} or ${otherId}`)
+    if (!(await change())) throw new NotFoundError('Researcher', `${id} or ${otherId}`)
     this.likely = null
   }
 
