@@ -32,6 +32,26 @@ export class SuggestionCacheRepository {
       })
   }
 
+  /**
+   * Drops the researcher's stored rankings beyond the `keepOthers` most recently computed, apart
+   * from the `pinned` keys (computed times can tie: the one just stored is pinned by its caller). Every set of weights a claimant tries is a ranking of its own, and
+   * each is a few hundred candidates with their evidence: unbounded, a loop over weights would fill
+   * the table.
+   */
+  async evict(researcherId: number, pinned: readonly string[], keepOthers: number) {
+    await this.database.db.execute(sql`
+      delete from ${suggestionCache} c
+       where c.researcher_id = ${researcherId} and c.params_hash in (
+         select params_hash from ${suggestionCache}
+          where researcher_id = ${researcherId}
+            and params_hash not in (${sql.join(
+              pinned.map((key) => sql`${key}`),
+              sql`, `,
+            )})
+          order by computed_at desc, params_hash
+         offset ${keepOthers})`)
+  }
+
   /** Marks the lists of these researchers and of their co-authors stale: both depend on the 2-hop graph. */
   async markStale(researcherIds: readonly number[]) {
     for (let i = 0; i < researcherIds.length; i += 5_000) {

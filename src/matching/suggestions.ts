@@ -88,6 +88,8 @@ export interface SuggestionsSettings {
   maxAgeMs: number
   /** Graph-reached candidates, best first, whose text and dense similarities are fetched. */
   graphPool: number
+  /** Rankings with other than the default weights kept per researcher, the newest ones. */
+  customRankings: number
   walk: WalkSettings
 }
 
@@ -98,6 +100,7 @@ export const DEFAULT_SUGGESTIONS_SETTINGS: SuggestionsSettings = {
   strongScore: 1.75,
   maxAgeMs: DAY_MS,
   graphPool: 300,
+  customRankings: 3,
   walk: DEFAULT_WALK,
 }
 
@@ -261,6 +264,8 @@ export class SuggestionsService {
     )
     for (const c of ahead) c.evidence = evidenceOf(found, c.id)
     await this.cache.put(researcherId, key, ranking, new Date(ranking.computedAt))
+    if (!DEFAULT_RANKING_KEYS.includes(key))
+      await this.cache.evict(researcherId, [...DEFAULT_RANKING_KEYS, key], this.settings.customRankings - 1)
     if (previous) {
       // The head of the list the claimant sees: someone they dismissed is never announced.
       const dismissed = new Set(dismissedIds)
@@ -512,6 +517,9 @@ export class SuggestionsService {
     }
   }
 }
+
+/** The rankings every record may keep: the default weights, with and without its co-authors. */
+const DEFAULT_RANKING_KEYS = [rankingKey({}), rankingKey({ includeCoauthors: true })]
 
 function evidenceOf(found: Explanations, candidateId: number): Evidence {
   return {

@@ -84,6 +84,34 @@ t.test('an approved claim computes the default list in the background', async (t
   )
 })
 
+t.test('a record keeps its default rankings and only the newest few with other weights', async (t) => {
+  const database = await freshDatabase()
+  // Time moves, as it does between requests: which ranking is newest must not hang on a tie.
+  let tick = 0
+  const moving = { now: () => new Date(clock.now().getTime() + 1000 * tick++) }
+  const app = await build(t, { clock: moving, database })
+  const ids = await seed(app)
+  const owner = await claimant(app, ids.get('A1')!)
+  await app.services.suggestions.idle()
+  const url = `/v1/researchers/${ids.get('A1')}/suggestions`
+  const stored = async () =>
+    (
+      await database.rows<{ n: number }>(
+        sql`select count(*)::int as n from suggestion_cache where researcher_id = ${ids.get('A1')!}`,
+      )
+    )[0]!.n
+  const get = async (query: string) => (await app.inject({ url: `${url}?${query}`, headers: owner })).json()
+  t.equal((await get('includeCoauthors=true')).cached, false)
+  const kept = DEFAULT_SUGGESTIONS_SETTINGS.customRankings
+  for (let i = 1; i <= kept + 3; i++) t.equal((await get(`wText=${1 + i / 100}`)).cached, false)
+  t.equal(await stored(), 2 + kept, 'both default rankings and the newest custom ones, no more')
+  t.equal((await get('limit=3')).cached, true, 'the default ranking survived every custom one')
+  t.equal((await get('includeCoauthors=true&limit=3')).cached, true, 'so did the one with co-authors')
+  t.equal((await get(`wText=${1 + (kept + 3) / 100}`)).cached, true, 'the newest custom ranking is kept')
+  t.equal((await get('wText=1.01')).cached, false, 'the oldest one was dropped')
+  t.equal(await stored(), 2 + kept)
+})
+
 t.test('the stored pool does not depend on the list length of the request that computed it', async (t) => {
   const database = await freshDatabase()
   const app = await build(t, { clock, database })
