@@ -40,7 +40,7 @@ import { installErrorHandler } from './infra/http/error-handler.js'
 import { installInputGuard } from './infra/http/input-guard.js'
 import { loggerOptions } from './infra/http/logging.js'
 import { registerOpenApi } from './infra/http/openapi.js'
-import { installRateLimit } from './infra/http/rate-limit.js'
+import { installRateLimit, perAccount } from './infra/http/rate-limit.js'
 import { LoggingMailer, type Mailer } from './infra/mailer.js'
 import { socketPlugin } from './infra/socket/plugin.js'
 import { IngestRepository } from './ingest/repository.js'
@@ -98,6 +98,8 @@ type DefaultedSettings =
   | 'NODE_ENV'
   | 'AUTH_RATE_LIMIT_MAX'
   | 'AUTH_RATE_LIMIT_WINDOW_SECONDS'
+  | 'MATCHING_RATE_LIMIT_MAX'
+  | 'MATCHING_RATE_LIMIT_WINDOW_SECONDS'
   | 'REFRESH_TOKEN_TTL_DAYS'
   | 'ACCESS_TOKEN_TTL_SECONDS'
   | 'EMBEDDING_BATCH_SIZE'
@@ -405,7 +407,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     services.events.off('record:suspended', lapseSuspended)
     await Promise.all(lapsing)
   })
-  await app.register(matchingRoutes, { suggestions: services.suggestions, experts: services.experts })
+  await app.register(matchingRoutes, {
+    suggestions: services.suggestions,
+    experts: services.experts,
+    rateLimit: perAccount({
+      max: setting(config, 'MATCHING_RATE_LIMIT_MAX'),
+      timeWindow: setting(config, 'MATCHING_RATE_LIMIT_WINDOW_SECONDS') * 1000,
+    }),
+  })
   await app.register(dismissalsRoutes, { dismissals: services.dismissals })
 
   if (options.backgroundWorkers) app.addHook('onReady', () => services.embeddingWorker.start())

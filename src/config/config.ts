@@ -77,6 +77,12 @@ export const ConfigSchema = Type.Object({
   /** Requests per client address and window on each auth route (register, login, refresh, claims). */
   AUTH_RATE_LIMIT_MAX: Type.Integer({ default: 20, minimum: 1, maximum: 100_000 }),
   AUTH_RATE_LIMIT_WINDOW_SECONDS: Type.Integer({ default: 60, minimum: 1, maximum: 86_400 }),
+  /**
+   * Requests per account (per client address without one) and window on each matching route:
+   * expert search, affinity and suggestions cost tens of milliseconds of CPU each.
+   */
+  MATCHING_RATE_LIMIT_MAX: Type.Integer({ default: 120, minimum: 1, maximum: 100_000 }),
+  MATCHING_RATE_LIMIT_WINDOW_SECONDS: Type.Integer({ default: 60, minimum: 1, maximum: 86_400 }),
   /** Lifetime of access tokens; an open socket is closed when its token expires unless renewed (auth:refresh). */
   ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ default: 15 * 60, minimum: 1, maximum: 24 * 3600 }),
   REFRESH_TOKEN_TTL_DAYS: Type.Integer({ default: 30, minimum: 1, maximum: 365 }),

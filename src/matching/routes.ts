@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { requirePrincipal, requireRole } from '../infra/auth/plugin.js'
+import type { perAccount } from '../infra/http/rate-limit.js'
 import { commonErrors, IdParams } from '../shared/schemas.js'
 import type { ExpertsService } from './experts.js'
 import {
@@ -14,14 +15,18 @@ import {
 import type { SuggestionsService } from './suggestions.js'
 
 const authErrors = { 401: Type.Ref('ErrorResponse'), 403: Type.Ref('ErrorResponse') }
+const rateLimited = { 429: Type.Ref('ErrorResponse') }
 
 export const matchingRoutes: FastifyPluginAsyncTypebox<{
   suggestions: SuggestionsService
   experts: ExpertsService
-}> = async (app, { suggestions, experts }) => {
+  rateLimit: ReturnType<typeof perAccount>
+}> = async (app, { suggestions, experts, rateLimit }) => {
+  const limited = { rateLimit }
   app.get(
     '/v1/researchers/:id/suggestions',
     {
+      config: limited,
       schema: {
         tags: ['matching'],
         summary: 'Who this researcher should work with, and why (for the record’s claimant)',
@@ -31,6 +36,7 @@ export const matchingRoutes: FastifyPluginAsyncTypebox<{
           200: SuggestionListResponse,
           ...authErrors,
           404: Type.Ref('ErrorResponse'),
+          ...rateLimited,
           ...commonErrors,
         },
       },
@@ -73,6 +79,7 @@ export const matchingRoutes: FastifyPluginAsyncTypebox<{
   app.post(
     '/v1/experts/search',
     {
+      config: limited,
       schema: {
         tags: ['matching'],
         summary: 'Experts for a text, minus conflicts of interest',
@@ -81,6 +88,7 @@ export const matchingRoutes: FastifyPluginAsyncTypebox<{
           200: ExpertSearchResponse,
           404: Type.Ref('ErrorResponse'),
           ...authErrors,
+          ...rateLimited,
           ...commonErrors,
         },
       },
@@ -95,11 +103,18 @@ export const matchingRoutes: FastifyPluginAsyncTypebox<{
   app.post(
     '/v1/experts/affinity',
     {
+      config: limited,
       schema: {
         tags: ['matching'],
         summary: "Each given researcher's affinity to a text",
         body: AffinityBody,
-        response: { 200: AffinityResponse, 404: Type.Ref('ErrorResponse'), ...authErrors, ...commonErrors },
+        response: {
+          200: AffinityResponse,
+          404: Type.Ref('ErrorResponse'),
+          ...authErrors,
+          ...rateLimited,
+          ...commonErrors,
+        },
       },
     },
     async (request) => {

@@ -27,6 +27,7 @@ export async function build(t: Test, options: BuildOptions = {}): Promise<Fastif
       AUTH_SECRET: TEST_AUTH_SECRET,
       // Suites register many accounts from one address; the rate-limit test lowers this again.
       AUTH_RATE_LIMIT_MAX: 10_000,
+      MATCHING_RATE_LIMIT_MAX: 10_000,
       ...options.config,
     },
     database,

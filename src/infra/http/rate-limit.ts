@@ -1,5 +1,5 @@
 import rateLimit from '@fastify/rate-limit'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { TooManyRequestsError } from './errors.js'
 
 export interface RouteRateLimit {
@@ -17,4 +17,18 @@ export async function installRateLimit(app: FastifyInstance): Promise<void> {
     errorResponseBuilder: (_request, context) =>
       new TooManyRequestsError(`Too many requests; retry in ${Math.ceil(context.ttl / 1000)} s`),
   })
+}
+
+/**
+ * A route's limit counted per signed-in account (per client address without one). Runs before the
+ * handler, after authentication and validation: colleagues behind one university gateway each
+ * have their own budget, and a request refused as invalid costs nothing.
+ */
+export function perAccount(limit: RouteRateLimit) {
+  return {
+    ...limit,
+    hook: 'preHandler' as const,
+    keyGenerator: (request: FastifyRequest) =>
+      request.principal ? `account:${request.principal.accountId}` : `address:${request.ip}`,
+  }
 }
