@@ -51,4 +51,16 @@ export class PartiesRepository {
       .where(eq(researchers.id, researcherId))
     return row ?? null
   }
+
+  /**
+   * The claimed record of the same person as `researcherId` (one that shares its ORCID), if there
+   * is one that is not suspended: where someone whose other record was suggested answers.
+   */
+  async claimedRecordOfSamePerson(researcherId: number): Promise<number | null> {
+    const [row] = await this.database.rows<{ id: number }>(sql`
+      select s.id from ${researchers} r join ${researchers} s on s.orcid = r.orcid and s.id <> r.id
+       where r.id = ${researcherId} and s.claimed_by_account_id is not null and not ${isSuspended(sql`s.id`)}
+       limit 1`)
+    return row?.id ?? null
+  }
 }

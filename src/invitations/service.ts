@@ -41,9 +41,14 @@ export class InvitationsService {
         reason: 'INVITEE_SUSPENDED',
       })
     if (target.accountId === null) {
-      throw new ConflictError('Only a claimed record can be invited; this one is not claimed yet', {
-        reason: 'INVITEE_NOT_CLAIMED',
-      })
+      // A split profile: the person claimed another record, and an invitation reaches them there.
+      const claimedResearcherId = await this.parties.claimedRecordOfSamePerson(target.id)
+      throw new ConflictError(
+        claimedResearcherId === null
+          ? 'Only a claimed record can be invited; this one is not claimed yet'
+          : `Only a claimed record can be invited; the same person (same ORCID) claimed record ${claimedResearcherId}: invite them there`,
+        { reason: 'INVITEE_NOT_CLAIMED', ...(claimedResearcherId === null ? {} : { claimedResearcherId }) },
+      )
     }
     const message = input.message.trim()
     if (message.length === 0) throw new BadRequestError('The message is empty')

@@ -1,4 +1,6 @@
+import { eq, inArray } from 'drizzle-orm'
 import t from 'tap'
+import { researcherSuspensions, researchers } from '../../db/schema/index.js'
 import type { Clock } from '../../src/infra/clock.js'
 import type { InvitationView, NotificationView } from '../../src/realtime/contract.js'
 import { createMember, createUnclaimedRecord, type Member } from '../helpers/members.js'
@@ -56,6 +58,35 @@ t.test('invitations', async (t) => {
     t.equal(bad.json().error.code, 'VALIDATION_FAILED')
     const count = await http(ann, 'GET', '/v1/invitations?box=sent')
     t.equal(count.json().page.total, 0, 'nothing was written by refused attempts')
+  })
+
+  t.test('a split profile: the refusal names the record the same person claimed', async (t) => {
+    const ann = await member()
+    const bob = await member()
+    const bobsOtherRecord = await createUnclaimedRecord(database, 'B. Other')
+    await database.db
+      .update(researchers)
+      .set({ orcid: '0000-0001-5109-3700' })
+      .where(inArray(researchers.id, [bob.researcherId!, bobsOtherRecord]))
+    const refused = await invite(ann, bobsOtherRecord)
+    t.equal(refused.statusCode, 409)
+    t.same(refused.json().error.details, {
+      reason: 'INVITEE_NOT_CLAIMED',
+      claimedResearcherId: bob.researcherId,
+    })
+    t.match(refused.json().error.message, new RegExp(`claimed record ${bob.researcherId}`))
+
+    // A suspended record is no place to send anyone.
+    await database.db
+      .insert(researcherSuspensions)
+      .values({ researcherId: bob.researcherId!, reason: 'test' })
+    const suspended = await invite(ann, bobsOtherRecord)
+    t.same(suspended.json().error.details, { reason: 'INVITEE_NOT_CLAIMED' })
+    await database.db
+      .delete(researcherSuspensions)
+      .where(eq(researcherSuspensions.researcherId, bob.researcherId!))
+    const count = await http(ann, 'GET', '/v1/invitations?box=sent')
+    t.equal(count.json().page.total, 0, 'nothing was written by the refusals')
   })
 
   t.test('send over a socket, every tab of the invitee hears it, accept opens a conversation', async (t) => {
