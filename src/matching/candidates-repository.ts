@@ -18,12 +18,21 @@ export interface ResearcherMeta {
   openToCollaborate: boolean
   works: number
   lastActiveYear: number | null
+  /** Read for suggestions only: some record of this person (by ORCID), this one included, is claimed. */
+  personClaimed?: boolean
 }
 
 export interface RecordIdentity {
   orcid: string
   claimed: boolean
+  /** Some record with this ORCID, this one included, is claimed. */
+  personClaimed: boolean
 }
+
+/** Whether any record of the person behind `r` (by ORCID) is claimed: an index probe per record. */
+const personClaimed = (r: SQL) =>
+  sql`(${r}.orcid is not null and exists (select 1 from ${researchers} s
+        where s.orcid = ${r}.orcid and s.claimed_by_account_id is not null))`
 
 export interface Hit {
   id: number
@@ -90,8 +99,8 @@ export class CandidatesRepository {
   async identitiesOf(ids: readonly number[]): Promise<Map<number, RecordIdentity>> {
     if (ids.length === 0) return new Map()
     const rows = await this.database.rows<RecordIdentity & { id: number }>(sql`
-      select id, orcid, claimed_by_account_id is not null as claimed
-        from ${researchers} where id = any(${intArray(ids)}) and orcid is not null`)
+      select r.id, r.orcid, r.claimed_by_account_id is not null as claimed, ${personClaimed(sql`r`)} as "personClaimed"
+        from ${researchers} r where r.id = any(${intArray(ids)}) and r.orcid is not null`)
     return new Map(rows.map(({ id, ...identity }) => [id, identity]))
   }
 
@@ -223,10 +232,11 @@ export class CandidatesRepository {
     if (rankedIds.length === 0 || limit <= 0) return []
     return this.database.rows<ResearcherMeta>(sql`
       select p.id, p.name, p."institutionId", p."institutionName", p."countryCode", p."openToCollaborate",
-             ${worksCount(sql`p.id`)} as works, ${lastActiveYear(sql`p.id`)} as "lastActiveYear"
+             ${worksCount(sql`p.id`)} as works, ${lastActiveYear(sql`p.id`)} as "lastActiveYear", p."personClaimed"
         from (
           select u.ord, r.id, r.name, r.institution_id as "institutionId", i.name as "institutionName",
-                 i.country_code as "countryCode", r.open_to_collaborate as "openToCollaborate"
+                 i.country_code as "countryCode", r.open_to_collaborate as "openToCollaborate",
+                 ${personClaimed(sql`r`)} as "personClaimed"
             from unnest(${intArray(rankedIds)}) with ordinality u(id, ord)
             join ${researchers} r on r.id = u.id
             left join ${institutions} i on i.id = r.institution_id
@@ -313,6 +323,7 @@ function metaQuery(ids: readonly number[], suggestible: boolean) {
     select r.id, r.name, r.institution_id as "institutionId", i.name as "institutionName",
            i.country_code as "countryCode", r.open_to_collaborate as "openToCollaborate",
            ${worksCount(sql`r.id`)} as works, ${lastActiveYear(sql`r.id`)} as "lastActiveYear"
+           ${suggestible ? sql`, ${personClaimed(sql`r`)} as "personClaimed"` : sql``}
       from ${researchers} r left join ${institutions} i on i.id = r.institution_id
      where r.id in (${idList(ids)})${suggestible ? sql` and ${notSuspended(sql`r.id`)}` : sql``}`
 }

@@ -128,8 +128,15 @@ interface StoredRanking {
 /** What explains a candidate apart from the path's names: fixed until the ranking is recomputed. */
 type Evidence = Pick<Suggestion['explanation'], 'workPairs' | 'sharedTopics'>
 
-/** The best candidates carry their evidence (see EVIDENCE_AHEAD); the rest get it when picked. */
-type StoredCandidate = RankedCandidate & { path: number[] | null; evidence?: Evidence }
+/**
+ * The best candidates carry their evidence (see EVIDENCE_AHEAD); the rest get it when picked.
+ * `unclaimedPerson`: the candidate has an ORCID and no record of theirs was claimed when ranked.
+ */
+type StoredCandidate = RankedCandidate & {
+  path: number[] | null
+  evidence?: Evidence
+  unclaimedPerson?: true
+}
 
 /**
  * Candidates whose evidence is stored with the ranking: two default lists' worth, so a list and
@@ -199,20 +206,24 @@ export class SuggestionsService {
     const now = this.clock.now()
     const fresh =
       cached && !cached.stale && now.getTime() - cached.computedAt.getTime() < this.settings.maxAgeMs
-    const ranking = fresh
+    let ranking = fresh
       ? cached.payload
       : await this.recompute(researcherId, options, key, cached?.payload ?? null, dismissed)
-    const excludeIds = [...(options.excludeIds ?? []), ...dismissed]
-    const { ranked, meta, explanations } = await this.select(
-      researcherId,
-      ranking.candidates,
-      { ...options, excludeIds },
-      true,
-    )
+    const picking = { ...options, excludeIds: [...(options.excludeIds ?? []), ...dismissed] }
+    let picked = await this.select(researcherId, ranking.candidates, picking, true)
+    let served = Boolean(fresh)
+    if (served && claimedSinceRanked(picked)) {
+      // A person on the list has since claimed a record: one entry per person then means that
+      // record, where invitations reach them, and the stored one may be another of theirs.
+      ranking = await this.recompute(researcherId, options, key, ranking, dismissed)
+      picked = await this.select(researcherId, ranking.candidates, picking, true)
+      served = false
+    }
+    const { ranked, meta, explanations } = picked
     return {
       researcherId,
       computedAt: ranking.computedAt,
-      cached: Boolean(fresh),
+      cached: served,
       weights: ranking.weights,
       items: await this.explain(researcherId, ranked, meta, explanations),
     }
@@ -374,7 +385,11 @@ export class SuggestionsService {
     return {
       computedAt: computedAt.toISOString(),
       weights,
-      candidates: onePerPerson(scored, identities, leaveOut).map((c) => ({ ...c, path: pathTo(walk, c.id) })),
+      candidates: onePerPerson(scored, identities, leaveOut).map((c) => ({
+        ...c,
+        path: pathTo(walk, c.id),
+        ...(identities.get(c.id)?.personClaimed === false ? { unclaimedPerson: true as const } : {}),
+      })),
     }
   }
 
@@ -520,6 +535,17 @@ export class SuggestionsService {
 
 /** The rankings every record may keep: the default weights, with and without its co-authors. */
 const DEFAULT_RANKING_KEYS = [rankingKey({}), rankingKey({ includeCoauthors: true })]
+
+/** Whether a picked candidate was nobody's claimed record when ranked and their person is claimed now. */
+function claimedSinceRanked({
+  ranked,
+  meta,
+}: {
+  ranked: StoredCandidate[]
+  meta: Map<number, ResearcherMeta>
+}) {
+  return ranked.some((c) => c.unclaimedPerson && meta.get(c.id)?.personClaimed)
+}
 
 function evidenceOf(found: Explanations, candidateId: number): Evidence {
   return {

@@ -1,8 +1,6 @@
-import { sql } from 'drizzle-orm'
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
 import { build } from '../helpers/build.js'
-import { freshDatabase } from '../helpers/database.js'
 import { ORCID_ANN } from '../helpers/identity.js'
 import { claimant, clock, expertIds, officerToken, seedWith, suggestionsOf } from './fixtures.js'
 
@@ -66,8 +64,7 @@ t.test("suggestions: a co-author's other record is a co-author too", async (t) =
 })
 
 t.test('suggestions: one entry per person, the claimed record where one is', async (t) => {
-  const database = await freshDatabase()
-  const app = await build(t, { clock, database })
+  const app = await build(t, { clock })
   const ids = await seedSplitProfile(app)
   const dan = ids.get('A4')!
   const owner = await claimant(app, dan)
@@ -75,16 +72,37 @@ t.test('suggestions: one entry per person, the claimed record where one is', asy
   const before = idsOf(await suggestionsOf(t, app, dan, owner, 'limit=50'))
   t.equal(before.filter((id) => records.includes(id)).length, 1, 'Ada appears once')
 
-  // Ada claims the record that was left out; Dan's list, recomputed, shows that one.
+  // Ada claims the record that was left out. Dan's stored list showed the other one: it is
+  // recomputed when served, and shows the record she answers at.
   const hidden = records.find((id) => !before.includes(id))!
   await claimant(app, hidden)
-  await database.db.execute(sql`delete from suggestion_cache`)
-  const after = idsOf(await suggestionsOf(t, app, dan, owner, 'limit=50'))
+  const list = async () =>
+    (await app.inject({ url: `/v1/researchers/${dan}/suggestions?limit=50`, headers: owner })).json()
+  const after = await list()
+  t.equal(after.cached, false, 'the stored list was computed before her claim')
   t.same(
-    after.filter((id) => records.includes(id)),
+    idsOf(after.items).filter((id) => records.includes(id)),
     [hidden],
     'the record she claimed is the one suggested',
   )
+  t.equal((await list()).cached, true, 'and the new list is stored, not computed again')
+  const filtered = await app.inject({ url: `/v1/researchers/${dan}/suggestions?minWorks=1`, headers: owner })
+  t.ok(idsOf(filtered.json().items).includes(hidden), 'filtered lists pick from the new one too')
+})
+
+t.test('suggestions: a claim on the suggested record itself keeps it listed', async (t) => {
+  const app = await build(t, { clock })
+  const ids = await seedSplitProfile(app)
+  const dan = ids.get('A4')!
+  const owner = await claimant(app, dan)
+  const records = [ids.get('A1')!, ids.get('A1b')!]
+  const before = idsOf(await suggestionsOf(t, app, dan, owner, 'limit=50'))
+  const shown = records.find((id) => before.includes(id))!
+  await claimant(app, shown)
+  const after = (
+    await app.inject({ url: `/v1/researchers/${dan}/suggestions?limit=50`, headers: owner })
+  ).json()
+  t.ok(idsOf(after.items).includes(shown), 'the claimed record stays')
 })
 
 t.test('expert search: one entry per person', async (t) => {
