@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { build } from '../helpers/build.js'
 import { ORCID_ANN } from '../helpers/identity.js'
 import { claimant, clock, expertIds, officerToken, seedWith, suggestionsOf } from './fixtures.js'
@@ -63,7 +63,8 @@ t.test("suggestions: a co-author's other record is a co-author too", async (t) =
   t.ok(withCoauthors.includes(ids.get('A1')!), 'asked for co-authors, Ada is listed')
 })
 
-t.test('suggestions: one entry per person, the claimed record where one is', async (t) => {
+/** Dan (A4), claimant, with his list computed: Ada's two records and the one it shows. */
+async function dansList(t: Test) {
   const app = await build(t, { clock })
   const ids = await seedSplitProfile(app)
   const dan = ids.get('A4')!
@@ -71,13 +72,17 @@ t.test('suggestions: one entry per person, the claimed record where one is', asy
   const records = [ids.get('A1')!, ids.get('A1b')!]
   const before = idsOf(await suggestionsOf(t, app, dan, owner, 'limit=50'))
   t.equal(before.filter((id) => records.includes(id)).length, 1, 'Ada appears once')
+  const list = async (query = 'limit=50') =>
+    (await app.inject({ url: `/v1/researchers/${dan}/suggestions?${query}`, headers: owner })).json()
+  const shown = records.find((id) => before.includes(id))!
+  return { app, list, records, shown, hidden: records.find((id) => id !== shown)! }
+}
 
+t.test('suggestions: one entry per person, the claimed record where one is', async (t) => {
+  const { app, list, records, hidden } = await dansList(t)
   // Ada claims the record that was left out. Dan's stored list showed the other one: it is
   // recomputed when served, and shows the record she answers at.
-  const hidden = records.find((id) => !before.includes(id))!
   await claimant(app, hidden)
-  const list = async () =>
-    (await app.inject({ url: `/v1/researchers/${dan}/suggestions?limit=50`, headers: owner })).json()
   const after = await list()
   t.equal(after.cached, false, 'the stored list was computed before her claim')
   t.same(
@@ -86,23 +91,13 @@ t.test('suggestions: one entry per person, the claimed record where one is', asy
     'the record she claimed is the one suggested',
   )
   t.equal((await list()).cached, true, 'and the new list is stored, not computed again')
-  const filtered = await app.inject({ url: `/v1/researchers/${dan}/suggestions?minWorks=1`, headers: owner })
-  t.ok(idsOf(filtered.json().items).includes(hidden), 'filtered lists pick from the new one too')
+  t.ok(idsOf((await list('minWorks=1')).items).includes(hidden), 'filtered lists pick from the new one too')
 })
 
 t.test('suggestions: a claim on the suggested record itself keeps it listed', async (t) => {
-  const app = await build(t, { clock })
-  const ids = await seedSplitProfile(app)
-  const dan = ids.get('A4')!
-  const owner = await claimant(app, dan)
-  const records = [ids.get('A1')!, ids.get('A1b')!]
-  const before = idsOf(await suggestionsOf(t, app, dan, owner, 'limit=50'))
-  const shown = records.find((id) => before.includes(id))!
+  const { app, list, shown } = await dansList(t)
   await claimant(app, shown)
-  const after = (
-    await app.inject({ url: `/v1/researchers/${dan}/suggestions?limit=50`, headers: owner })
-  ).json()
-  t.ok(idsOf(after.items).includes(shown), 'the claimed record stays')
+  t.ok(idsOf((await list()).items).includes(shown), 'the claimed record stays')
 })
 
 t.test('expert search: one entry per person', async (t) => {
