@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm'
+import { and, count, desc, eq, gt, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm'
 import {
   accounts,
   claims,
@@ -71,6 +71,28 @@ export class ClaimStore {
       .from(researchers)
       .where(eq(researchers.claimedByAccountId, accountId))
     return row?.id ?? null
+  }
+
+  /**
+   * Whether another account holds a record of the same person: one with this ORCID. An ORCID is
+   * public and taken as typed, so without this a second account could claim a split profile's
+   * other record, with full proof, while the person holds the first.
+   */
+  async samePersonHeldByOther(researcherId: number, orcid: string | null, accountId: number) {
+    if (orcid === null) return false
+    const [row] = await this.db
+      .select({ id: researchers.id })
+      .from(researchers)
+      .where(
+        and(
+          eq(researchers.orcid, orcid),
+          ne(researchers.id, researcherId),
+          isNotNull(researchers.claimedByAccountId),
+          ne(researchers.claimedByAccountId, accountId),
+        ),
+      )
+      .limit(1)
+    return row !== undefined
   }
 
   async liveClaims(researcherId: number) {

@@ -10,7 +10,10 @@ export type RuleOutcome =
 export type ReviewReason = 'conflict' | 'orcid_mismatch' | 'email_domain_mismatch' | 'no_proof'
 
 export function firstRule(input: {
-  /** The record is claimed by, or has a live claim from, another account. */
+  /**
+   * The record is claimed by, or has a live claim from, another account, or another account holds
+   * a record of the same person (same ORCID).
+   */
   contested: boolean
   orcidGiven: boolean
   orcidMatches: boolean

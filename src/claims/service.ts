@@ -75,7 +75,10 @@ export class ClaimsService {
           record.institutionId !== null &&
           (await store.institutionHasDomain(record.institutionId, domainCandidates(evidence.email)))
         const outcome = firstRule({
-          contested: live.length > 0 || record.claimedByAccountId !== null,
+          contested:
+            live.length > 0 ||
+            record.claimedByAccountId !== null ||
+            (await store.samePersonHeldByOther(researcherId, record.orcid, accountId)),
           orcidGiven: orcid !== null,
           orcidMatches: orcid !== null && orcid === record.orcid,
           emailGiven: evidence.email !== undefined,
@@ -148,7 +151,8 @@ export class ClaimsService {
         const contested =
           record?.claimedByAccountId != null ||
           record?.suspended === true ||
-          (await store.liveClaims(claim.researcherId)).some((c) => c.accountId !== claim.accountId)
+          (await store.liveClaims(claim.researcherId)).some((c) => c.accountId !== claim.accountId) ||
+          (await store.samePersonHeldByOther(claim.researcherId, record?.orcid ?? null, claim.accountId))
         if (contested) {
           return { claim: await store.updateClaim(claimId, { stage: 'in_review', reviewReason: 'conflict' }) }
         }

@@ -220,6 +220,55 @@ t.test('a second claimant goes to review; one record per account; release', asyn
   t.equal(row?.n, 1)
 })
 
+t.test(
+  'a record of a person someone else holds (same ORCID) goes to review, whatever the proof',
+  async (t) => {
+    const database = await freshDatabase()
+    const mailer = new MemoryMailer()
+    const app = await build(t, { database, mailer })
+    const { ann, uni10 } = await seedCatalogue(app)
+    const admin = await signUp(app, 'admin')
+    await app.inject({
+      method: 'PUT',
+      url: `/v1/admin/institutions/${uni10}/domains`,
+      headers: admin.headers,
+      payload: { domains: ['uni10.edu'] },
+    })
+    // Ann's split profile: a second record with her ORCID, at her institution.
+    const [{ id: annsOther }] = (await database.rows<{ id: number }>(sql`
+    insert into researchers (external_id, name, orcid, institution_id)
+    values ('A-split', 'A. Lee', ${ORCID_ANN}, ${uni10}) returning id`)) as [{ id: number }]
+
+    // Someone starts an email claim on the other record before Ann claims hers.
+  const early = await signUp(app)
+  const byEmail = (await claim(app, early, annsOther, { email: 'a.lee@uni10.edu' })).json()
+  t.match(byEmail, { status: 'pending', stage: 'awaiting_email' })
+  const holder = await signUp(app)
+  t.equal((await claim(app, holder, ann, { orcid: ORCID_ANN })).json().status, 'approved')
+  const confirmed = await app.inject({
+    method: 'POST',
+    url: `/v1/claims/${byEmail.id}/confirm`,
+    headers: early.headers,
+    payload: { code: mailer.lastCodeFor('a.lee@uni10.edu') },
+  })
+  t.match(confirmed.json(), { status: 'pending', stage: 'in_review', reviewReason: 'conflict' })
+  const rejected = await app.inject({
+    method: 'POST',
+    url: `/v1/admin/claims/${byEmail.id}/decision`,
+    headers: admin.headers,
+    payload: { decision: 'reject' },
+  })
+  t.match(rejected.json(), { status: 'rejected' })
+
+  // With no other claim on the record, a matching ORCID alone would approve it at once.
+  const other = await signUp(app)
+  const byOrcid = await claim(app, other, annsOther, { orcid: ORCID_ANN })
+  t.equal(byOrcid.statusCode, 201)
+  t.match(byOrcid.json(), { status: 'pending', stage: 'in_review', reviewReason: 'conflict' })
+  t.equal((await profile(app, annsOther)).claimed, false, 'nobody holds the other record')
+  },
+)
+
 t.test('an admin rejects; decided claims cannot be decided again', async (t) => {
   const app = await build(t)
   const { bob } = await seedCatalogue(app)
