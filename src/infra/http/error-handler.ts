@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http'
+import type { Duplex } from 'node:stream'
 import type { FastifyError, FastifyInstance } from 'fastify'
 import type { ErrorBody } from '../../shared/schemas.js'
 import { concurrentChangeConflict } from '../db/conflicts.js'
@@ -38,4 +40,39 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     reply.status(404).send(body('ROUTE_NOT_FOUND', `No route ${request.method} ${request.url}`))
   })
+}
+
+const CLIENT_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    code: 'REQUEST_TIMEOUT',
+    message: 'The request took too long to arrive',
+  },
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    code: 'HEADERS_TOO_LARGE',
+    message: 'The request headers are too large',
+  },
+}
+const MALFORMED = {
+  status: 400,
+  code: 'MALFORMED_REQUEST',
+  message: 'The request is not valid HTTP (e.g. raw non-ASCII bytes in the URL)',
+}
+
+/**
+ * Requests Node's HTTP parser refuses never reach a route or the error handler; Fastify answers
+ * them on the socket. This answers in the service's error shape, as fastify's default does in its
+ * own (same statuses, then the connection is closed).
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  const { status, code, message } = CLIENT_ERRORS[error.code ?? ''] ?? MALFORMED
+  const json = JSON.stringify(body(code, message))
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(json)}\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${json}`,
+    )
+  socket.destroy(error)
 }
