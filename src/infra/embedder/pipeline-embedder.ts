@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join, relative, resolve } from 'node:path'
 import { settingDefault } from '../../config/config.js'
 import { type Embedder, type EmbeddingDtype, ModelUnavailableError, STORED_DIMENSIONS } from './embedder.js'
 import { missingModelFiles, requiredModelFiles } from './model-files.js'
@@ -39,9 +39,12 @@ export function assertModelFilesPresent(options: TransformersEmbedderOptions): v
   const modelsDir = resolve(options.modelsDir)
   const missing = missingModelFiles(modelsDir, options.modelId, options.dtype)
   if (missing.length > 0) {
+    // The message reaches the public /ready: file names within the model's folder, no server paths
+    // (the startup log names the full paths for the operator).
+    const names = missing.map((path) => relative(join(modelsDir, options.modelId), path))
     throw new ModelUnavailableError(
-      `Model ${options.modelId} (${options.dtype}) is not in ${modelsDir}: missing ${missing.join(', ')}. ` +
-        `Run: npx collabmatch model download ${options.modelId}`,
+      `Model ${options.modelId} (${options.dtype}) is not in the models directory (MODELS_DIR): ` +
+        `missing ${names.join(', ')}. Run: npx collabmatch model download ${options.modelId}`,
       missing,
     )
   }

@@ -96,6 +96,11 @@ t.test('missing model files give a clear error naming them and the download comm
   t.ok(error instanceof ModelUnavailableError)
   t.ok((error as ModelUnavailableError).missingFiles.some((f) => f.endsWith('onnx/model_quantized.onnx')))
   t.match((error as Error).message, /collabmatch model download nobody\/no-model/)
+  t.match(
+    (error as Error).message,
+    /missing config\.json, tokenizer\.json, tokenizer_config\.json, onnx\/model_quantized\.onnx/,
+  )
+  t.notOk((error as Error).message.includes(modelsDir), 'the message reaches /ready: no server paths in it')
   const probed = await probeEmbedder({ modelsDir, modelId: 'nobody/no-model', dtype: 'fp32', threads: 1 })
   t.equal(probed.embedder, null)
   t.match(probed.status, { available: false, modelId: 'nobody/no-model' })
