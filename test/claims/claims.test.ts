@@ -240,32 +240,32 @@ t.test(
     values ('A-split', 'A. Lee', ${ORCID_ANN}, ${uni10}) returning id`)) as [{ id: number }]
 
     // Someone starts an email claim on the other record before Ann claims hers.
-  const early = await signUp(app)
-  const byEmail = (await claim(app, early, annsOther, { email: 'a.lee@uni10.edu' })).json()
-  t.match(byEmail, { status: 'pending', stage: 'awaiting_email' })
-  const holder = await signUp(app)
-  t.equal((await claim(app, holder, ann, { orcid: ORCID_ANN })).json().status, 'approved')
-  const confirmed = await app.inject({
-    method: 'POST',
-    url: `/v1/claims/${byEmail.id}/confirm`,
-    headers: early.headers,
-    payload: { code: mailer.lastCodeFor('a.lee@uni10.edu') },
-  })
-  t.match(confirmed.json(), { status: 'pending', stage: 'in_review', reviewReason: 'conflict' })
-  const rejected = await app.inject({
-    method: 'POST',
-    url: `/v1/admin/claims/${byEmail.id}/decision`,
-    headers: admin.headers,
-    payload: { decision: 'reject' },
-  })
-  t.match(rejected.json(), { status: 'rejected' })
+    const early = await signUp(app)
+    const byEmail = (await claim(app, early, annsOther, { email: 'a.lee@uni10.edu' })).json()
+    t.match(byEmail, { status: 'pending', stage: 'awaiting_email' })
+    const holder = await signUp(app)
+    t.equal((await claim(app, holder, ann, { orcid: ORCID_ANN })).json().status, 'approved')
+    const confirmed = await app.inject({
+      method: 'POST',
+      url: `/v1/claims/${byEmail.id}/confirm`,
+      headers: early.headers,
+      payload: { code: mailer.lastCodeFor('a.lee@uni10.edu') },
+    })
+    t.match(confirmed.json(), { status: 'pending', stage: 'in_review', reviewReason: 'conflict' })
+    const rejected = await app.inject({
+      method: 'POST',
+      url: `/v1/admin/claims/${byEmail.id}/decision`,
+      headers: admin.headers,
+      payload: { decision: 'reject' },
+    })
+    t.match(rejected.json(), { status: 'rejected' })
 
-  // With no other claim on the record, a matching ORCID alone would approve it at once.
-  const other = await signUp(app)
-  const byOrcid = await claim(app, other, annsOther, { orcid: ORCID_ANN })
-  t.equal(byOrcid.statusCode, 201)
-  t.match(byOrcid.json(), { status: 'pending', stage: 'in_review', reviewReason: 'conflict' })
-  t.equal((await profile(app, annsOther)).claimed, false, 'nobody holds the other record')
+    // With no other claim on the record, a matching ORCID alone would approve it at once.
+    const other = await signUp(app)
+    const byOrcid = await claim(app, other, annsOther, { orcid: ORCID_ANN })
+    t.equal(byOrcid.statusCode, 201)
+    t.match(byOrcid.json(), { status: 'pending', stage: 'in_review', reviewReason: 'conflict' })
+    t.equal((await profile(app, annsOther)).claimed, false, 'nobody holds the other record')
   },
 )
 
