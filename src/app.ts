@@ -36,7 +36,7 @@ import type { Database } from './infra/db/database.js'
 import type { Embedder, EmbedderStatus } from './infra/embedder/embedder.js'
 import { withRecentTexts } from './infra/embedder/recent-texts.js'
 import { type DomainEventMap, DomainEvents } from './infra/events.js'
-import { installErrorHandler } from './infra/http/error-handler.js'
+import { clientErrorHandler, installErrorHandler } from './infra/http/error-handler.js'
 import { installInputGuard } from './infra/http/input-guard.js'
 import { loggerOptions } from './infra/http/logging.js'
 import { registerOpenApi } from './infra/http/openapi.js'
@@ -312,6 +312,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
     },
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   const { config } = options
