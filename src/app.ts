@@ -41,6 +41,7 @@ import { installInputGuard } from './infra/http/input-guard.js'
 import { loggerOptions } from './infra/http/logging.js'
 import { registerOpenApi } from './infra/http/openapi.js'
 import { installRateLimit, perAccount } from './infra/http/rate-limit.js'
+import { bodiesWithoutCoercion } from './infra/http/validation.js'
 import { LoggingMailer, type Mailer } from './infra/mailer.js'
 import { socketPlugin } from './infra/socket/plugin.js'
 import { IngestRepository } from './ingest/repository.js'
@@ -312,6 +313,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
     },
+    schemaController: bodiesWithoutCoercion(),
     clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>()
 
