@@ -55,11 +55,19 @@ export class IngestService {
   async importBatch(raw: unknown[]): Promise<ImportSummary> {
     const works: NormalizedWork[] = []
     const rejections: Rejection[] = []
-    raw.forEach((item, index) => {
+    // One id twice in a batch says two things about one work: which is meant is the sender's to say.
+    const firstAt = new Map<string, number>()
+    for (const [index, item] of raw.entries()) {
       const parsed = parseOpenAlexWork(item)
-      if (parsed.ok) works.push(parsed.work)
-      else rejections.push({ at: index, reason: parsed.reason })
-    })
+      const earlier = parsed.ok ? firstAt.get(parsed.work.externalId) : undefined
+      if (!parsed.ok) rejections.push({ at: index, reason: parsed.reason })
+      else if (earlier !== undefined)
+        rejections.push({ at: index, reason: `the same work id as item ${earlier}` })
+      else {
+        firstAt.set(parsed.work.externalId, index)
+        works.push(parsed.work)
+      }
+    }
     if (rejections.length > 0) throw new InvalidBatchError(rejections)
     return { ...(await this.storeWorks(works)), rejected: 0, rejections: [] }
   }

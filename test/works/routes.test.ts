@@ -70,6 +70,22 @@ t.test('a batch with one invalid work is rejected whole and changes nothing', as
   t.equal(row?.n, 0)
 })
 
+t.test('one work id twice in a batch is rejected, naming both items', async (t) => {
+  const database = await freshDatabase()
+  const app = await build(t, { database })
+  const admin = await signUp(app, 'admin')
+  const res = await app.inject({
+    method: 'POST',
+    headers: admin.headers,
+    url: '/v1/works',
+    payload: { works: [work('W1'), work('W2'), work('W1', { title: 'Another title' })] },
+  })
+  t.equal(res.statusCode, 400)
+  t.same(res.json().error.details, [{ at: 2, reason: 'the same work id as item 0' }])
+  const [row] = await database.rows<{ n: number }>(sql`select count(*)::int as n from works`)
+  t.equal(row?.n, 0, 'nothing was stored')
+})
+
 t.test('malformed requests get 4xx JSON', async (t) => {
   const app = await build(t)
   const admin = await signUp(app, 'admin')
