@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm'
+import { type SQLWrapper, sql } from 'drizzle-orm'
 import {
   boolean,
   char,
@@ -21,6 +21,18 @@ const timestamps = {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 }
 
+// Latin letters with diacritics, to their base letter: `translate` is immutable, as a stored
+// generated column and an expression index need, and takes no extension.
+const ACCENTED = 'áàâäãåāăąéèêëēėęěíìîïīįıóòôöõøōőúùûüūůűųñńňçćčšśşžźżýÿłđďťř'
+const PLAIN = 'aaaaaaaaaeeeeeeeeiiiiiiioooooooouuuuuuuunnncccssszzzyylddtr'
+
+/**
+ * Text lower-cased with its accents dropped: what name searches compare, so that "Nunez" finds
+ * "Núñez" and "Núñez" finds "Nunez". The trigram indexes are on this very expression.
+ */
+export const folded = (text: SQLWrapper) =>
+  sql`translate(lower(${text}), '${sql.raw(ACCENTED)}', '${sql.raw(PLAIN)}')`
+
 export const institutions = pgTable(
   'institutions',
   {
@@ -34,15 +46,11 @@ export const institutions = pgTable(
   (table) => [
     uniqueIndex('institutions_external_id_key').on(table.externalId),
     index('institutions_ror_idx').on(table.ror),
-    index('institutions_name_trgm_idx').using('gin', sql`lower(${table.name}) gin_trgm_ops`),
+    index('institutions_folded_name_trgm_idx').using('gin', sql`${folded(table.name)} gin_trgm_ops`),
   ],
 )
 
 /** An author record: public, importable, claimable by one account. */
-// Latin letters with diacritics, to their base letter: `translate` is immutable, as a stored
-// generated column needs, and takes no extension.
-const ACCENTED = 'áàâäãåāăąéèêëēėęěíìîïīįıóòôöõøōőúùûüūůűųñńňçćčšśşžźżýÿłđďťř'
-const PLAIN = 'aaaaaaaaaeeeeeeeeiiiiiiioooooooouuuuuuuunnncccssszzzyylddtr'
 const fold = (text: string) =>
   `regexp_replace(translate(lower(${text}), '${ACCENTED}', '${PLAIN}'), '[^a-z]+', ' ', 'g')`
 // "Folder, Ada" names the family first; otherwise it is the last word and the given name the first.
@@ -76,7 +84,7 @@ export const researchers = pgTable(
     uniqueIndex('researchers_external_id_key').on(table.externalId),
     // Real catalogues hold duplicate author records per ORCID, so ORCID is a lookup, not an identity.
     index('researchers_orcid_idx').on(table.orcid),
-    index('researchers_name_trgm_idx').using('gin', sql`lower(${table.name}) gin_trgm_ops`),
+    index('researchers_folded_name_trgm_idx').using('gin', sql`${folded(table.name)} gin_trgm_ops`),
     index('researchers_institution_id_idx').on(table.institutionId),
     uniqueIndex('researchers_claimed_by_account_id_key').on(table.claimedByAccountId),
   ],
@@ -137,7 +145,7 @@ export const topics = pgTable(
   },
   (table) => [
     uniqueIndex('topics_external_id_key').on(table.externalId),
-    index('topics_name_trgm_idx').using('gin', sql`lower(${table.name}) gin_trgm_ops`),
+    index('topics_folded_name_trgm_idx').using('gin', sql`${folded(table.name)} gin_trgm_ops`),
   ],
 )
 
