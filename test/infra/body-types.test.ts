@@ -55,4 +55,10 @@ t.test('path parameters and query strings are still read as their types', async 
   t.equal(page.statusCode, 200)
   t.equal(page.json().items.length, 1)
   t.equal((await app.inject({ url: '/v1/researchers?q=Ann&limit=many' })).statusCode, 400)
+  for (const spelling of ['0x10', '1e2', `${ann}.0`, `+${ann}`, `%20${ann}`]) {
+    const res = await app.inject({ url: `/v1/researchers/${spelling}` })
+    t.equal(res.statusCode, 400, `${spelling} is not an id`)
+    t.equal(res.json().error.code, 'VALIDATION_FAILED')
+  }
+  t.equal((await app.inject({ url: `/v1/researchers/0${ann}` })).statusCode, 200, 'decimal digits are')
 })

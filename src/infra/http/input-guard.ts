@@ -2,12 +2,20 @@ import type { FastifyInstance } from 'fastify'
 import { InvalidInputError } from './errors.js'
 
 /**
- * What the route schemas cannot say, checked once for every route after validation:
+ * What the route schemas cannot say, checked once for every route (path ids before validation, the
+ * rest after it):
  * - no NUL characters in strings: PostgreSQL text cannot hold U+0000, so the write would fail;
  * - only finite numbers: Ajv coerces the strings "Infinity" and "1e999" to a non-finite number and
  *   then skips minimum and maximum (ajv-validator/ajv#2212), so `?limit=Infinity` passed the schema.
  */
 export function installInputGuard(app: FastifyInstance): void {
+  // Ajv coerces a path id with Number(): "0x10" was record 16, "1e2" record 100 and "1.0" record
+  // 1. A record's address has one spelling, its decimal digits.
+  app.addHook('preValidation', async (request) => {
+    for (const [key, value] of Object.entries((request.params ?? {}) as Record<string, unknown>))
+      if (/id$/i.test(key) && typeof value === 'string' && !/^[0-9]+$/.test(value))
+        throw new InvalidInputError('params', `/${key}`, 'must be written in decimal digits')
+  })
   app.addHook('preHandler', async (request) => {
     for (const [where, value] of [
       ['params', request.params],
