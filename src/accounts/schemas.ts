@@ -1,4 +1,5 @@
 import { Type } from 'typebox'
+import { VISIBLE } from '../shared/schemas.js'
 
 export const RoleSchema = Type.Union([
   Type.Literal('researcher'),
@@ -30,7 +31,7 @@ export const Session = Type.Object({
   account: Account,
 })
 
-const DisplayName = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' })
+const DisplayName = Type.String({ minLength: 1, maxLength: 200, pattern: VISIBLE })
 
 export const RegisterBody = Type.Object(
   { email: Email, password: Password, displayName: DisplayName },

@@ -1,5 +1,5 @@
 import { Type } from 'typebox'
-import { PageInfo } from '../shared/schemas.js'
+import { PageInfo, VISIBLE } from '../shared/schemas.js'
 
 const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 })
 const Ids = (max: number, description: string) => Type.Array(Id, { maxItems: max, description })
@@ -145,7 +145,7 @@ export const SuggestionListResponse = Type.Object({
 const Text = Type.String({
   minLength: 1,
   maxLength: 50_000,
-  pattern: '\\S',
+  pattern: VISIBLE,
   description: 'Call text, proposal or abstract',
 })
 

@@ -18,6 +18,12 @@ export const commonErrors = {
   500: Type.Ref('ErrorResponse'),
 } as const
 
+/**
+ * A pattern for "not blank": some character that shows. `\S` alone let through a name or reason
+ * made only of zero-width spaces, joiners or soft hyphens, which reads as empty.
+ */
+export const VISIBLE = '[^\\s\\u00AD\\u200B-\\u200D\\u2060]'
+
 export const IdParams = Type.Object({
   id: Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'Numeric record id' }),
 })

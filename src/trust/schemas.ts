@@ -1,4 +1,5 @@
 import { Type } from 'typebox'
+import { VISIBLE } from '../shared/schemas.js'
 
 export const VerificationLevelSchema = Type.Union(
   [Type.Literal('L0'), Type.Literal('L1'), Type.Literal('L2'), Type.Literal('L3')],
@@ -19,6 +20,6 @@ export const Trust = Type.Object({
 })
 
 export const ReportBody = Type.Object(
-  { reason: Type.String({ minLength: 3, maxLength: 2000, pattern: '\\S' }) },
+  { reason: Type.String({ minLength: 3, maxLength: 2000, pattern: VISIBLE }) },
   { additionalProperties: false },
 )

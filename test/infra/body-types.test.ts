@@ -62,3 +62,29 @@ t.test('path parameters and query strings are still read as their types', async 
   }
   t.equal((await app.inject({ url: `/v1/researchers/0${ann}` })).statusCode, 200, 'decimal digits are')
 })
+
+t.test('text made only of invisible characters is blank', async (t) => {
+  const app = await build(t)
+  const { bob } = await seedCatalogue(app)
+  const register = (displayName: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/auth/register',
+      payload: {
+        email: `z${displayName.length}@example.org`,
+        password: 'correct horse battery staple',
+        displayName,
+      },
+    })
+  t.equal((await register('\u200b')).statusCode, 400, 'a zero-width space is no name')
+  t.equal((await register('\u00ad\u2060')).statusCode, 400, 'nor a soft hyphen and a word joiner')
+  t.equal((await register('Zoë\u200d')).statusCode, 201, 'a name with one in it is still a name')
+  const user = await signUp(app)
+  const report = await app.inject({
+    method: 'POST',
+    url: `/v1/researchers/${bob}/reports`,
+    headers: user.headers,
+    payload: { reason: '\u200b\u200c\u200d' },
+  })
+  t.equal(report.statusCode, 400, 'a reason must say something')
+})
