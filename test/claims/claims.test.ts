@@ -4,7 +4,15 @@ import { CODE_MAX_ATTEMPTS, CODE_TTL_MS } from '../../src/claims/service.js'
 import { MemoryMailer } from '../../src/infra/mailer.js'
 import { build } from '../helpers/build.js'
 import { freshDatabase } from '../helpers/database.js'
-import { movableClock, ORCID_ANN, renew, seedCatalogue, signUp, type TestUser } from '../helpers/identity.js'
+import {
+  movableClock,
+  ORCID_ANN,
+  registerDomains,
+  renew,
+  seedCatalogue,
+  signUp,
+  type TestUser,
+} from '../helpers/identity.js'
 
 type App = Awaited<ReturnType<typeof build>>
 const claim = (app: App, user: TestUser, id: number, payload: Record<string, unknown>) =>
@@ -77,12 +85,7 @@ t.test('an institutional email is confirmed with a code: hashed, limited tries, 
   const app = await build(t, { database, mailer, clock })
   const { bob, uni10 } = await seedCatalogue(app)
   const admin = await signUp(app, 'admin')
-  const domains = await app.inject({
-    method: 'PUT',
-    url: `/v1/admin/institutions/${uni10}/domains`,
-    headers: admin.headers,
-    payload: { domains: ['Uni10.edu'] },
-  })
+  const domains = await registerDomains(app, admin, uni10, ['Uni10.edu'])
   t.same(domains.json(), { institutionId: uni10, domains: ['uni10.edu'] })
 
   const user = await signUp(app)
@@ -228,12 +231,7 @@ t.test(
     const app = await build(t, { database, mailer })
     const { ann, uni10 } = await seedCatalogue(app)
     const admin = await signUp(app, 'admin')
-    await app.inject({
-      method: 'PUT',
-      url: `/v1/admin/institutions/${uni10}/domains`,
-      headers: admin.headers,
-      payload: { domains: ['uni10.edu'] },
-    })
+    await registerDomains(app, admin, uni10, ['uni10.edu'])
     // Ann's split profile: a second record with her ORCID, at her institution.
     const [{ id: annsOther }] = (await database.rows<{ id: number }>(sql`
     insert into researchers (external_id, name, orcid, institution_id)

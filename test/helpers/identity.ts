@@ -141,3 +141,18 @@ export async function releaseOwnClaim(app: FastifyInstance, user: TestUser) {
     headers: user.headers,
   })
 }
+
+/** Registers an institution's email domains as an admin would; the answer, for tests that check it. */
+export function registerDomains(
+  app: FastifyInstance,
+  admin: TestUser,
+  institutionId: number,
+  domains: string[],
+) {
+  return app.inject({
+    method: 'PUT',
+    url: `/v1/admin/institutions/${institutionId}/domains`,
+    headers: admin.headers,
+    payload: { domains },
+  })
+}

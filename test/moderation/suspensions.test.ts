@@ -4,7 +4,7 @@ import t from 'tap'
 import { MemoryMailer } from '../../src/infra/mailer.js'
 import { build } from '../helpers/build.js'
 import { freshDatabase } from '../helpers/database.js'
-import { seedCatalogue, signUp, type TestUser } from '../helpers/identity.js'
+import { registerDomains, seedCatalogue, signUp, type TestUser } from '../helpers/identity.js'
 import { waitFor } from '../helpers/realtime.js'
 import {
   announcedAfterNewLinks,
@@ -205,12 +205,7 @@ t.test('a pending email claim confirmed after a suspension goes to a person, not
   const app = await build(t, { mailer })
   const { bob, uni10 } = await seedCatalogue(app)
   const admin = await signUp(app, 'admin')
-  await app.inject({
-    method: 'PUT',
-    url: `/v1/admin/institutions/${uni10}/domains`,
-    headers: admin.headers,
-    payload: { domains: ['uni10.edu'] },
-  })
+  await registerDomains(app, admin, uni10, ['uni10.edu'])
   const user = await signUp(app)
   const created = await app.inject({
     method: 'POST',

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { build } from '../helpers/build.js'
 import { freshDatabase } from '../helpers/database.js'
 import { signUp } from '../helpers/identity.js'
@@ -51,7 +51,8 @@ t.test('POST /v1/works stores a batch and GET returns the work', async (t) => {
   t.match(again.json(), { inserted: 0, updated: 0, unchanged: 1 })
 })
 
-t.test('a batch with one invalid work is rejected whole and changes nothing', async (t) => {
+/** Pushes `works` as an admin, expects the batch refused, and returns the reasons given. */
+async function refusedBatch(t: Test, works: object[]) {
   const database = await freshDatabase()
   const app = await build(t, { database })
   const admin = await signUp(app, 'admin')
@@ -59,31 +60,25 @@ t.test('a batch with one invalid work is rejected whole and changes nothing', as
     method: 'POST',
     headers: admin.headers,
     url: '/v1/works',
-    payload: { works: [work('W1'), { id: 'W2' }, work('W3', { publication_year: 'x' })] },
+    payload: { works },
   })
   t.equal(res.statusCode, 400)
+  const [row] = await database.rows<{ n: number }>(sql`select count(*)::int as n from works`)
+  t.equal(row?.n, 0, 'nothing was stored')
+  return res.json().error.details as { at: number; reason: string }[]
+}
+
+t.test('a batch with one invalid work is rejected whole and changes nothing', async (t) => {
+  const details = await refusedBatch(t, [work('W1'), { id: 'W2' }, work('W3', { publication_year: 'x' })])
   t.same(
-    res.json().error.details.map((d: { at: number }) => d.at),
+    details.map((d) => d.at),
     [1, 2],
   )
-  const [row] = await database.rows<{ n: number }>(sql`select count(*)::int as n from works`)
-  t.equal(row?.n, 0)
 })
 
 t.test('one work id twice in a batch is rejected, naming both items', async (t) => {
-  const database = await freshDatabase()
-  const app = await build(t, { database })
-  const admin = await signUp(app, 'admin')
-  const res = await app.inject({
-    method: 'POST',
-    headers: admin.headers,
-    url: '/v1/works',
-    payload: { works: [work('W1'), work('W2'), work('W1', { title: 'Another title' })] },
-  })
-  t.equal(res.statusCode, 400)
-  t.same(res.json().error.details, [{ at: 2, reason: 'the same work id as item 0' }])
-  const [row] = await database.rows<{ n: number }>(sql`select count(*)::int as n from works`)
-  t.equal(row?.n, 0, 'nothing was stored')
+  const details = await refusedBatch(t, [work('W1'), work('W2'), work('W1', { title: 'Another title' })])
+  t.same(details, [{ at: 2, reason: 'the same work id as item 0' }])
 })
 
 t.test('malformed requests get 4xx JSON', async (t) => {
