@@ -2,6 +2,7 @@ import { buildApp } from './app.js'
 import { openConfiguredDatabase } from './cli/database.js'
 import { loadConfig } from './config/config.js'
 import { probeConfiguredEmbedder } from './infra/embedder/transformers-embedder.js'
+import { failureText } from './infra/failure-text.js'
 import { ServiceUnavailableError } from './infra/http/errors.js'
 
 async function main(): Promise<void> {
@@ -63,6 +64,5 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(error instanceof Error ? `${error.name}: ${error.message}` : error)
-  process.exit(1)
+  process.stderr.write(`${failureText(error)}\n`, () => process.exit(1))
 })

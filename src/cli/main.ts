@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { failureText } from '../infra/failure-text.js'
 import { runImport, UsageError } from './import.js'
 
 const HELP = `collabmatch — collaboration matching for research-discovery platforms
@@ -42,10 +43,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  // A mistake in the command line or configuration needs one line; anything else needs its stack.
-  const expected = error instanceof Error && ['UsageError', 'ConfigError'].includes(error.name)
-  const text =
-    error instanceof Error ? (expected ? error.message : (error.stack ?? error.message)) : String(error)
-  process.stderr.write(`collabmatch: ${text}\n`)
-  process.exit(error instanceof Error && error.name === 'UsageError' ? 2 : 1)
+  const code = error instanceof Error && error.name === 'UsageError' ? 2 : 1
+  // Exiting only once the text is written: on a pipe, an exit right away cut it short.
+  process.stderr.write(`collabmatch: ${failureText(error)}\n`, () => process.exit(code))
 })

@@ -10,6 +10,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
 import postgres from 'postgres'
 import * as schema from '../../../db/schema/index.js'
+import { lockDataDir } from './data-dir-lock.js'
 import { migrationsFolder } from './paths.js'
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
@@ -43,12 +44,22 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 async function openPglite(options: { dataDir?: string; loadDataDir?: Blob | File }): Promise<Database> {
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true })
-  const client = await PGlite.create({
-    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-    extensions: pgliteExtensions,
-  })
+  let release = () => {}
+  if (options.dataDir) {
+    mkdirSync(options.dataDir, { recursive: true })
+    release = lockDataDir(options.dataDir)
+  }
+  let client: PGlite
+  try {
+    client = await PGlite.create({
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+      extensions: pgliteExtensions,
+    })
+  } catch (error) {
+    release()
+    throw error
+  }
   const db = drizzlePglite(client, { schema }) as unknown as Db
   return {
     kind: 'pglite',
@@ -61,7 +72,11 @@ async function openPglite(options: { dataDir?: string; loadDataDir?: Blob | File
       await migratePglite(db as never, { migrationsFolder })
     },
     async close() {
-      await client.close()
+      try {
+        await client.close()
+      } finally {
+        release()
+      }
     },
     async dumpDataDir() {
       return client.dumpDataDir('gzip')
