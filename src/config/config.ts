@@ -58,7 +58,7 @@ export const ConfigSchema = Type.Object({
   EMBEDDING_QUERY_THREADS: Type.Integer({ default: 0, minimum: 0, maximum: 64 }),
   /** Signs access tokens; a development fallback is used unless NODE_ENV=production. */
   AUTH_SECRET: Type.Optional(Type.String({ minLength: 32 })),
-  BODY_LIMIT_BYTES: Type.Integer({ default: 8 * 1024 * 1024, minimum: 1024 }),
+  BODY_LIMIT_BYTES: Type.Integer({ default: 8 * 1024 * 1024, minimum: 1024, maximum: 1024 * 1024 * 1024 }),
   /**
    * The reverse proxies allowed to tell the client's address in X-Forwarded-For: a comma-separated
    * list of addresses or CIDR ranges (or proxy-addr's `loopback`, `linklocal`, `uniquelocal`). Unset:
@@ -90,17 +90,21 @@ export const ConfigSchema = Type.Object({
   REALTIME_ADAPTER: Type.Union([Type.Literal('auto'), Type.Literal('none'), Type.Literal('postgres')], {
     default: 'auto',
   }),
-  REALTIME_INVITATION_TTL_SECONDS: Type.Integer({ default: 14 * 24 * 3600, minimum: 1 }),
-  REALTIME_INVITATION_SWEEP_SECONDS: Type.Integer({ default: 60, minimum: 1 }),
+  REALTIME_INVITATION_TTL_SECONDS: Type.Integer({
+    default: 14 * 24 * 3600,
+    minimum: 1,
+    maximum: 366 * 24 * 3600,
+  }),
+  REALTIME_INVITATION_SWEEP_SECONDS: Type.Integer({ default: 60, minimum: 1, maximum: 86_400 }),
   /** How often each node looks for events whose writer died before fanning them out (also the grace period). */
   REALTIME_OUTBOX_SWEEP_SECONDS: Type.Integer({ default: 15, minimum: 1, maximum: 3600 }),
-  REALTIME_INVITATIONS_PER_HOUR: Type.Integer({ default: 20, minimum: 1 }),
+  REALTIME_INVITATIONS_PER_HOUR: Type.Integer({ default: 20, minimum: 1, maximum: 100_000 }),
   /** Largest Socket.IO packet; a client sending more is disconnected by the engine. */
-  REALTIME_MAX_PAYLOAD_BYTES: Type.Integer({ default: 16 * 1024, minimum: 1024 }),
-  REALTIME_SOCKET_EVENTS_PER_SECOND: Type.Integer({ default: 20, minimum: 1 }),
-  REALTIME_SOCKET_BURST: Type.Integer({ default: 40, minimum: 1 }),
+  REALTIME_MAX_PAYLOAD_BYTES: Type.Integer({ default: 16 * 1024, minimum: 1024, maximum: 16 * 1024 * 1024 }),
+  REALTIME_SOCKET_EVENTS_PER_SECOND: Type.Integer({ default: 20, minimum: 1, maximum: 100_000 }),
+  REALTIME_SOCKET_BURST: Type.Integer({ default: 40, minimum: 1, maximum: 100_000 }),
   /** Refused events (rate-limited, invalid, unknown) a socket may send before it is disconnected. */
-  REALTIME_SOCKET_MAX_STRIKES: Type.Integer({ default: 50, minimum: 1 }),
+  REALTIME_SOCKET_MAX_STRIKES: Type.Integer({ default: 50, minimum: 1, maximum: 100_000 }),
   /** Suggestions scoring at least this are pushed to the researcher. */
   /**
    * A new suggestion at or above this score is announced (suggestion:created, then pushed). About the
@@ -139,14 +143,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config & { AUT
       .filter((key) => env[key] !== undefined && env[key] !== '')
       .map((key) => [key, env[key]]),
   )
+  // Conversion alone made PORT=3000.5 port 3000 and PORT=true port 1: a number is written as one.
+  const notNumbers = new Map<string, string>()
+  for (const [key, value] of Object.entries(known)) {
+    const { type } = ConfigSchema.properties[key as keyof Config] as { type?: string }
+    if (type === 'integer' && !/^-?[0-9]+$/.test(String(value))) notNumbers.set(key, 'must be a whole number')
+    if (type === 'number' && !/^-?[0-9]+(\.[0-9]+)?$/.test(String(value)))
+      notNumbers.set(key, 'must be a number')
+  }
   const candidate = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, known))
-  if (!Value.Check(ConfigSchema, candidate)) {
-    // A union reports once per branch; one message per setting is enough.
+  if (notNumbers.size > 0 || !Value.Check(ConfigSchema, candidate)) {
+    // A union reports once per branch, the union itself last; one message per setting is enough.
     const byPath = new Map<string, string>()
     for (const error of Value.Errors(ConfigSchema, candidate)) {
       const key = error.instancePath.replace(/^\//, '') || '(root)'
       byPath.set(key, error.keyword === 'anyOf' ? 'is not one of the allowed values' : error.message)
     }
+    for (const [key, message] of notNumbers) byPath.set(key, message)
     const problems = [...byPath].map(([key, message]) => `${key} ${message}`).join('; ')
     throw new ConfigError(`Invalid configuration: ${problems}`)
   }

@@ -15,6 +15,34 @@ t.test('values are converted and checked', async (t) => {
   t.throws(() => loadConfig({ PORT: '70000' }), /PORT/)
   t.throws(() => loadConfig({ LOG_LEVEL: 'loud' }), /LOG_LEVEL is not one of the allowed values/)
   t.throws(() => loadConfig({ DATABASE_URL: 'mysql://x' }), /DATABASE_URL/)
+  for (const [key, bad] of <[string, string][]>[
+    ['PORT', '3000.5'],
+    ['PORT', 'true'],
+    ['DATABASE_POOL_MAX', 'true'],
+    ['PORT', '0x10'],
+    ['REALTIME_STRONG_SUGGESTION_SCORE', '1e1'],
+  ])
+    t.throws(
+      () => loadConfig({ [key!]: bad }),
+      new RegExp(`${key} must be a (whole )?number`),
+      `${key}=${bad}`,
+    )
+  t.equal(loadConfig({ REALTIME_STRONG_SUGGESTION_SCORE: '2.5' }).REALTIME_STRONG_SUGGESTION_SCORE, 2.5)
+})
+
+t.test('timers and lifetimes have ceilings, so no setting overflows a timer or a date', async (t) => {
+  // Above 2^31 ms Node clamps a timer to 1 ms (the sweep ran without pause), and a lifetime of
+  // 1e20 s made every invitation's expiry an invalid date (a 500 on each send).
+  for (const [key, bad] of <[string, string][]>[
+    ['REALTIME_INVITATION_SWEEP_SECONDS', '3000000'],
+    ['REALTIME_INVITATION_TTL_SECONDS', '100000000000000000000'],
+    ['REALTIME_SOCKET_EVENTS_PER_SECOND', '1000000000'],
+  ])
+    t.throws(() => loadConfig({ [key]: bad }), new RegExp(key), key)
+  t.equal(
+    loadConfig({ REALTIME_INVITATION_SWEEP_SECONDS: '86400' }).REALTIME_INVITATION_SWEEP_SECONDS,
+    86_400,
+  )
 })
 
 t.test('the embedding length limit defaults to 256 word pieces and must be a sane integer', async (t) => {
