@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { createServices } from '../app.js'
 import { loadConfig } from '../config/config.js'
@@ -13,15 +13,17 @@ export async function runImport(argv: string[]): Promise<void> {
     options: { 'batch-size': { type: 'string', default: '500' } },
   })
   const [file] = positionals
-  const batchSize = Number(values['batch-size'])
+  const batchSize = /^[0-9]+$/.test(values['batch-size']) ? Number(values['batch-size']) : Number.NaN
   if (!file || positionals.length > 1)
     throw new UsageError('usage: collabmatch import FILE.jsonl [--batch-size N]')
   if (!existsSync(file)) throw new UsageError(`no such file: ${file}`)
+  if (!statSync(file).isFile()) throw new UsageError(`not a file: ${file}`)
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 5_000) {
     throw new UsageError('--batch-size must be a whole number from 1 to 5000')
   }
 
   const database = await openConfiguredDatabase()
+  let nothingImported = false
   try {
     const services = createServices(database, loadConfig())
     const reporter = importProgressReporter(process.stderr)
@@ -47,9 +49,19 @@ export async function runImport(argv: string[]): Promise<void> {
     if (summary.rejected > summary.rejections.length) {
       process.stdout.write(`  … and ${summary.rejected - summary.rejections.length} more rejected lines\n`)
     }
+    nothingImported = processed === 0 && summary.rejected > 0
   } finally {
     await database.close()
   }
+  // A gzip, UTF-16 or JSON-array file rejects every line: a script must see that as a failure.
+  if (nothingImported)
+    throw new NothingImportedError(
+      'every line was rejected; nothing was imported (one JSON work per line, UTF-8)',
+    )
+}
+
+export class NothingImportedError extends Error {
+  override name = 'NothingImportedError'
 }
 
 export class UsageError extends Error {

@@ -1,5 +1,5 @@
-/** Errors a person fixes from one line: a usage or configuration mistake, a database in use. */
-const ONE_LINE = new Set(['UsageError', 'ConfigError', 'DataDirInUseError'])
+/** Errors a person fixes from one line: a usage or configuration mistake, a database in use, a bad file. */
+const ONE_LINE = new Set(['UsageError', 'ConfigError', 'DataDirInUseError', 'NothingImportedError'])
 
 /** A failed statement's text and parameters can be hundreds of kilobytes of imported data. */
 const STATEMENT_CHARS = 300

@@ -46,9 +46,11 @@ export async function importFile(
     options.onProgress?.({ lines: lineNumber, bytesRead, totalBytes, summary })
   }
 
-  for await (const line of lines) {
+  for await (const read of lines) {
     lineNumber++
-    bytesRead += Buffer.byteLength(line) + 1
+    bytesRead += Buffer.byteLength(read) + 1
+    // Editors on Windows start UTF-8 files with a byte-order mark, which JSON does not allow.
+    const line = lineNumber === 1 && read.startsWith('\uFEFF') ? read.slice(1) : read
     if (line.trim() === '') continue
     let raw: unknown
     try {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { sql } from 'drizzle-orm'
 import t from 'tap'
@@ -31,6 +34,17 @@ t.test('imports a file, reporting malformed lines by number and importing the re
   t.equal(profile.orcid, '0000-0002-1825-0097')
   t.equal(profile.institution.name, 'University 10', 'the 2015 work does not move the affiliation back')
   t.same(profile.counts, { works: 4, topics: 2, closeCollaborators: 1, followers: 0 })
+})
+
+t.test('a byte-order mark at the start of the file is not part of the first work', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'collabmatch-bom-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const file = join(dir, 'bom.jsonl')
+  const work = (id: string) => JSON.stringify({ id, title: `Work ${id}`, authorships: [] })
+  writeFileSync(file, `\uFEFF${work('W1')}\r\n${work('W2')}\r\n`)
+  const app = await build(t)
+  const summary = await importFile(app.services.ingest, file)
+  t.same([summary.inserted, summary.rejected], [2, 0])
 })
 
 t.test('importing the same file twice changes nothing', async (t) => {
