@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { requirePrincipal } from '../infra/auth/plugin.js'
 import { MESSAGE_MAX_CHARS, MessagePage, MessageView } from '../realtime/contract.js'
-import { commonErrors, IdParams } from '../shared/schemas.js'
+import { commonErrors, IdParams, VISIBLE } from '../shared/schemas.js'
 import type { ConversationsService } from './service.js'
 
 const Err = Type.Ref('ErrorResponse')
@@ -71,7 +71,7 @@ export const conversationsRoutes: FastifyPluginAsyncTypebox<{ conversations: Con
         body: Type.Object(
           {
             clientMessageId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_:.-]+$' }),
-            body: Type.String({ minLength: 1, maxLength: MESSAGE_MAX_CHARS }),
+            body: Type.String({ minLength: 1, maxLength: MESSAGE_MAX_CHARS, pattern: VISIBLE }),
           },
           { additionalProperties: false },
         ),

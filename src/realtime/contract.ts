@@ -3,6 +3,7 @@
  * checks), what the server pushes, and the shapes both carry. HTTP routes reuse the same shapes.
  */
 import { type Static, type TSchema, Type } from 'typebox'
+import { VISIBLE } from '../shared/schemas.js'
 
 const Id = Type.Integer({ minimum: 1, maximum: 2_147_483_647 })
 const Seq = Type.Integer({ minimum: 0, maximum: 2_147_483_647 })
@@ -100,7 +101,7 @@ export const INVITATION_MESSAGE_MAX_CHARS = 2000
 export const SendInvitation = Type.Object(
   {
     inviteeResearcherId: Id,
-    message: Type.String({ minLength: 1, maxLength: INVITATION_MESSAGE_MAX_CHARS }),
+    message: Type.String({ minLength: 1, maxLength: INVITATION_MESSAGE_MAX_CHARS, pattern: VISIBLE }),
     suggestionId: Type.Optional(Id),
   },
   { additionalProperties: false },
@@ -111,7 +112,7 @@ export const SendMessage = Type.Object(
     conversationId: Id,
     /** Chosen by the client, reused on every retry: the same id is stored once. */
     clientMessageId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_:.-]+$' }),
-    body: Type.String({ minLength: 1, maxLength: MESSAGE_MAX_CHARS }),
+    body: Type.String({ minLength: 1, maxLength: MESSAGE_MAX_CHARS, pattern: VISIBLE }),
   },
   { additionalProperties: false },
 )

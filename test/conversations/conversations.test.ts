@@ -130,6 +130,17 @@ t.test('conversations', async (t) => {
     })
     t.equal(again.statusCode, 200)
     t.equal(again.json().message.seq, 1)
+    for (const blank of ['   ', '\u200b\n'])
+      t.equal(
+        (
+          await http(ann, 'POST', `/v1/conversations/${conversationId}/messages`, {
+            clientMessageId: 'blank',
+            body: blank,
+          })
+        ).statusCode,
+        400,
+        'a message that shows nothing is not sent',
+      )
     const page1 = (await http(ann, 'GET', `/v1/conversations/${conversationId}/messages?limit=3`)).json()
     t.same(
       page1.items.map((m: MessageView) => m.seq),
