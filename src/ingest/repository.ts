@@ -146,7 +146,12 @@ export class IngestRepository {
           select r.work_id, r.topic_id, r.score
             from json_to_recordset(${jsonRows(topicRows)}) as r(work_id int, topic_id int, score real)`)
       // A work listed twice in one batch counts once as written and once as unchanged.
-      const outboxId = await appendOutbox(tx, 'works:changed', { workIds: [...inserted, ...updated] })
+      // Which works are new is said here: by the time the event is handled (the sweeper may take
+      // its interval) a new work may have been changed again, and would pass for an old one.
+      const outboxId = await appendOutbox(tx, 'works:changed', {
+        workIds: [...inserted, ...updated],
+        newWorkIds: inserted,
+      })
       return { inserted, updated, unchanged: batch.length - changed.length, outboxId }
     })
   }

@@ -43,7 +43,7 @@ export class IngestService {
     const outcome = await this.repository.upsertBatch(batch)
     const workIds = [...outcome.inserted, ...outcome.updated]
     if (workIds.length > 0 && outcome.outboxId !== null)
-      this.events.emit('works:changed', { workIds, outboxId: outcome.outboxId })
+      this.events.emit('works:changed', { workIds, newWorkIds: outcome.inserted, outboxId: outcome.outboxId })
     return {
       inserted: outcome.inserted.length,
       updated: outcome.updated.length,

@@ -148,8 +148,15 @@ export class NotificationsRepository {
     return row?.accountId ?? null
   }
 
-  /** Works that are new (never updated since insert), grouped by author. */
-  async newWorksByAuthor(workIds: readonly number[], perAuthor: number): Promise<NewWorkByAuthor[]> {
+  /**
+   * These works grouped by author. `unchangedSinceInsert` keeps only those never updated: how an
+   * event stored before it named its new works tells them apart.
+   */
+  async worksByAuthor(
+    workIds: readonly number[],
+    perAuthor: number,
+    options: { unchangedSinceInsert?: boolean } = {},
+  ): Promise<NewWorkByAuthor[]> {
     if (workIds.length === 0) return []
     const rows = await this.database.db
       .select({
@@ -163,7 +170,12 @@ export class NotificationsRepository {
       .from(works)
       .innerJoin(authorships, eq(authorships.workId, works.id))
       .innerJoin(researchers, eq(researchers.id, authorships.researcherId))
-      .where(and(inArray(works.id, [...workIds]), sql`${works.createdAt} = ${works.updatedAt}`))
+      .where(
+        and(
+          inArray(works.id, [...workIds]),
+          options.unchangedSinceInsert ? sql`${works.createdAt} = ${works.updatedAt}` : undefined,
+        ),
+      )
       .orderBy(researchers.id, sql`${works.year} desc nulls last`, works.id)
     const byAuthor = new Map<number, NewWorkByAuthor>()
     for (const row of rows) {

@@ -79,6 +79,27 @@ t.test('follow notifications survive a writer that dies before fanning out', asy
   t.equal(pushed.length, 1, 'pushed once')
 })
 
+t.test('a new work changed again before its event is handled is still news, once', async (t) => {
+  const { database, author, pushed } = await fanOfAuthor(t)
+  // An importer with nobody fanning out stores a new work, then a correction of it: both events
+  // wait for the sweeper, which finds the work already updated when it handles the first.
+  const importer = createServices(database, { AUTH_SECRET: TEST_AUTH_SECRET })
+  await importer.ingest.storeWorks([work('W-corrected', author)])
+  const corrected = {
+    ...work('W-corrected', author),
+    title: 'Work W-corrected, corrected',
+    contentHash: 'v2',
+  }
+  await importer.ingest.storeWorks([corrected])
+  t.equal(await outboxRows(database), 2)
+
+  await waitFor(() => pushed.length === 1, 10_000, 'the follow:work for the new work')
+  await waitFor(async () => (await outboxRows(database)) === 0, 5_000, 'both events handled')
+  await sleep(1_500)
+  t.equal(pushed.length, 1, 'one notification: the correction is not news')
+  t.match(pushed[0]!.data, { works: [{ title: 'Work W-corrected, corrected' }] }, 'as it reads now')
+})
+
 t.test('the fast path and the sweeper never both handle an event', async (t) => {
   const { app, database, author, pushed } = await fanOfAuthor(t)
   for (let i = 0; i < 5; i++) await app.services.ingest.storeWorks([work(`W-fast-${i}`, author)])
