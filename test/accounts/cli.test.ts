@@ -71,6 +71,8 @@ t.test('usage mistakes are UsageErrors and touch nothing', async (t) => {
     [['create', '--password-stdin'], ['password password']],
     [['create', '--email', 'a@example.org', '--password-stdin'], ['short']],
     [['delete', '--email', 'a@example.org'], []],
+    [['create', '--email', 'x@', '--password-stdin'], ['password password']],
+    [['create', '--email', 'a@example', '--password-stdin'], ['password password']],
     [[], []],
   ] as const) {
     await t.rejects(admin(database, [...argv], [...stdin]), { name: 'UsageError' }, argv.join(' '))
