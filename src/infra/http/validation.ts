@@ -1,5 +1,6 @@
 import { AjvCompiler, type ValidatorFactory } from '@fastify/ajv-compiler'
 import type { FastifyServerOptions } from 'fastify'
+import type { TSchema } from 'typebox'
 
 type CompilerOptions = Parameters<ValidatorFactory>[1]
 
@@ -19,4 +20,13 @@ export function bodiesWithoutCoercion(): NonNullable<FastifyServerOptions['schem
     return (route) => (route.httpPart === 'body' ? strict : coercing)(route)
   }
   return { compilersFactory: { buildValidator } }
+}
+
+/**
+ * A check of one value against one schema, compiled as the routes compile theirs (same Ajv, same
+ * formats): for the commands that take what an HTTP body would, so the two cannot drift apart.
+ */
+export function schemaCheck(schema: TSchema): (value: unknown) => boolean {
+  const validate = AjvCompiler()({}, { customOptions: {} })({ schema })
+  return (value) => validate(value) === true
 }
