@@ -9,8 +9,10 @@ export interface StoredNotification {
 
 /** What one part of the service tells the others, in process; the realtime layer fans it out. */
 export interface DomainEventMap {
-  /** `outboxId`: the row the writer stored with its change (see src/infra/outbox.ts). */
-  /** `newWorkIds`: the inserted ones; absent in events stored before it was recorded. */
+  /**
+   * `outboxId`: the row the writer stored with its change (see src/infra/outbox.ts). `newWorkIds`:
+   * the inserted ones; absent in events stored before it was recorded.
+   */
   'works:changed': [{ workIds: number[]; newWorkIds?: number[]; outboxId?: number }]
   /** Emitted after commit, only when the follow is new (a repeated PUT emits nothing). */
   'follow:created': [{ followerAccountId: number; researcherId: number; outboxId?: number }]

@@ -34,9 +34,9 @@ export class SuggestionCacheRepository {
 
   /**
    * Drops the researcher's stored rankings beyond the `keepOthers` most recently computed, apart
-   * from the `pinned` keys (computed times can tie: the one just stored is pinned by its caller). Every set of weights a claimant tries is a ranking of its own, and
-   * each is a few hundred candidates with their evidence: unbounded, a loop over weights would fill
-   * the table.
+   * from the `pinned` keys (computed times can tie: the one just stored is pinned by its caller).
+   * Every set of weights a claimant tries is a ranking of its own, and each is a few hundred
+   * candidates with their evidence: unbounded, a loop over weights would fill the table.
    */
   async evict(researcherId: number, pinned: readonly string[], keepOthers: number) {
     await this.database.db.execute(sql`

@@ -29,9 +29,9 @@ export class NotificationsService {
   /** Every new work of a followed author, once per author and event. */
   async onWorksChanged({ workIds, newWorkIds, outboxId }: Payload<'works:changed'>): Promise<number> {
     const planned: PlannedNotification[] = []
-    const authors = newWorkIds
-      ? await this.repository.worksByAuthor(newWorkIds, WORKS_PER_NOTIFICATION)
-      : await this.repository.worksByAuthor(workIds, WORKS_PER_NOTIFICATION, { unchangedSinceInsert: true })
+    const authors = await this.repository.worksByAuthor(newWorkIds ?? workIds, WORKS_PER_NOTIFICATION, {
+      unchangedSinceInsert: newWorkIds === undefined,
+    })
     const followersOf = await this.followers.followersOf(authors.map((a) => a.researcherId))
     for (const author of authors) {
       const followers = (followersOf.get(author.researcherId) ?? []).filter(
